@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, from the environment (and `.env`, loaded by main.ts). One schema: the
+ * README's settings table and `.env.example` list exactly these keys.
+ */
+const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const booleanText = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
+
+const providerName = z.enum(['gemini', 'openai', 'offline']);
+
+export const settingsSchema = z.object({
+  PORT: integer(8000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  ),
+  DATABASE_PREPARE: z
+    .enum(['auto', 'true', 'false'])
+    .default('auto'),
+  DATABASE_POOL_SIZE: integer(10, 1, 1000),
+  DATA_DIR: z.string().min(1).default('./data'),
+
+  LLM_PROVIDER: optionalText.pipe(providerName.optional()),
+  LLM_FALLBACK: optionalText.transform((value, context) => {
+    if (value === undefined) return [] as Array<z.infer<typeof providerName>>;
+    const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+    for (const name of names) {
+      if (!providerName.safeParse(name).success) {
+        context.addIssue({ code: 'custom', message: `unknown provider "${name}"; allowed: gemini, openai, offline` });
+        return z.NEVER;
+      }
+    }
+    return names as Array<z.infer<typeof providerName>>;
+  }),
+  GEMINI_API_KEY: optionalText,
+  GEMINI_MODEL: z.string().min(1).default('gemini-3.5-flash'),
+  GEMINI_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_MAX_STEPS: integer(5, 1, 50),
+  LLM_MAX_RETRIES: integer(2, 0, 10),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: integer(30_000, 100),
+  LLM_IDLE_TIMEOUT_MS: integer(30_000, 100),
+  CONTEXT_BUDGET_TOKENS: integer(24_000, 500),
+  OFFLINE_TOKEN_DELAY_MS: integer(25, 0, 10_000),
+
+  TOOL_TIMEOUT_MS: integer(5_000, 10, 120_000),
+
+  FINALIZE_GRACE_MS: integer(5_000, 0),
+  SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
+
+  MAX_FRAME_BYTES: integer(64 * 1024, 256, 16 * 1024 * 1024),
+  MAX_MESSAGE_CHARS: integer(16_000, 1),
+  WS_BUFFER_SOFT_BYTES: integer(256 * 1024, 1024),
+  WS_BUFFER_HARD_BYTES: integer(4 * 1024 * 1024, 4096),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: integer(60, 0),
+  RATE_LIMIT_HTTP_PER_MINUTE: integer(600, 0),
+  CORS_ORIGIN: optionalText,
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type ProviderName = z.infer<typeof providerName>;
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Parses the environment; a bad value throws one line naming the setting and what is allowed. */
+export function loadSettings(environment: Record<string, string | undefined> = process.env): Settings {
+  const result = settingsSchema.safeParse(environment);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? 'settings');
+    return `${key}=${JSON.stringify(environment[key] ?? '')}: ${issue.message}`;
+  });
+  throw new SettingsError(`Invalid setting: ${lines.join('; ')}`);
+}
+
+/** CONTRACT.md: gemini when its key is set, else openai when its URL or key is set, else offline. */
+export function chooseProvider(settings: Settings): ProviderName {
+  if (settings.LLM_PROVIDER) return settings.LLM_PROVIDER;
+  if (settings.GEMINI_API_KEY) return 'gemini';
+  if (settings.OPENAI_BASE_URL || settings.OPENAI_API_KEY) return 'openai';
+  return 'offline';
+}

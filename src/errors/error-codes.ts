@@ -1,0 +1,26 @@
+/**
+ * The one registry of error codes. Each code has its HTTP status, whether the client can
+ * go on after it (`recoverable`), and the sentence the README documents. Code branches on
+ * `code`, never on the message. test/errors/error-codes.test.ts checks each is documented.
+ */
+export const errorCodes = {
+  bad_frame: { status: 400, recoverable: true, meaning: 'The frame is not JSON, has an unknown type, or misses a required field.' },
+  too_large: { status: 413, recoverable: true, meaning: 'The frame or message content is over the size limit.' },
+  turn_in_progress: { status: 409, recoverable: true, meaning: 'A turn is running; send `cancel`, or the message with `"interrupt": true`.' },
+  rate_limited: { status: 429, recoverable: true, meaning: 'Too many messages or requests, or the model provider is rate limiting; retry later.' },
+  llm_error: { status: 502, recoverable: true, meaning: 'The model failed to answer; the partial answer is kept.' },
+  llm_auth: { status: 502, recoverable: false, meaning: 'The model provider refused the API key: set a valid key.' },
+  llm_timeout: { status: 504, recoverable: true, meaning: 'The model did not answer, or stalled, within the time limit.' },
+  llm_unknown_model: { status: 502, recoverable: false, meaning: 'The provider does not know the configured model: check the model setting.' },
+  content_blocked: { status: 502, recoverable: true, meaning: 'The provider blocked the content of the answer.' },
+  tool_error: { status: 500, recoverable: true, meaning: 'A tool failed; the model is told and the turn goes on.' },
+  storage_unavailable: { status: 503, recoverable: true, meaning: 'The database did not answer; nothing was lost, retry the message.' },
+  unauthorized: { status: 401, recoverable: false, meaning: 'Missing or wrong credentials.' },
+  bad_request: { status: 400, recoverable: true, meaning: 'The request does not match its schema.' },
+  not_found: { status: 404, recoverable: false, meaning: 'No such session or route.' },
+  shutting_down: { status: 503, recoverable: true, meaning: 'The server is shutting down; reconnect to another instance or later.' },
+  slow_consumer: { status: 503, recoverable: true, meaning: 'The client read too slowly and was disconnected; reconnect with `after` to resume.' },
+  internal: { status: 500, recoverable: true, meaning: 'An unexpected server error; it is logged.' },
+} as const satisfies Record<string, { status: number; recoverable: boolean; meaning: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

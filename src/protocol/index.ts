@@ -1,0 +1,4 @@
+export * from './session-id.js';
+export * from './client-frame.js';
+export * from './server-frame.js';
+export * from './history.js';

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { historyItemSchema } from './history.js';
+
+/**
+ * Every frame the server sends. Frames about the conversation carry `seq`, which grows by
+ * one per frame within a session, across reconnects (CONTRACT.md).
+ */
+const seq = z.number().int().nonnegative();
+
+export const sessionFrameSchema = z.object({
+  type: z.literal('session'),
+  session_id: z.string(),
+  resumed: z.boolean(),
+  last_seq: z.number().int().nonnegative(),
+  history: z.array(historyItemSchema).optional(),
+  /** Which model answers; never a key. */
+  model: z.object({ provider: z.string(), model: z.string() }),
+  /** True while a turn runs: frames of it follow (replayed after `after`, then live). */
+  turn_in_progress: z.boolean(),
+});
+
+export const ackFrameSchema = z.object({
+  type: z.literal('ack'),
+  seq,
+  id: z.string().optional(),
+  duplicate: z.boolean().optional(),
+});
+
+export const tokenFrameSchema = z.object({
+  type: z.literal('token'),
+  seq,
+  content: z.string(),
+});
+
+export const toolCallFrameSchema = z.object({
+  type: z.literal('tool_call'),
+  seq,
+  call_id: z.string(),
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+});
+
+export const toolResultFrameSchema = z.object({
+  type: z.literal('tool_result'),
+  seq,
+  call_id: z.string(),
+  name: z.string(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+  duration_ms: z.number().nonnegative(),
+});
+
+export const finishReasonSchema = z.enum([
+  'stop',
+  'length',
+  'content_filter',
+  'tool_calls',
+  'cancelled',
+  'interrupted',
+  'error',
+  'other',
+]);
+export type FinishReason = z.infer<typeof finishReasonSchema>;
+
+export const doneFrameSchema = z.object({
+  type: z.literal('done'),
+  seq,
+  finish_reason: finishReasonSchema,
+  usage: z
+    .object({
+      prompt_tokens: z.number().int().optional(),
+      completion_tokens: z.number().int().optional(),
+      estimated: z.boolean().optional(),
+    })
+    .optional(),
+  ttft_ms: z.number().nonnegative().optional(),
+  duration_ms: z.number().nonnegative().optional(),
+});
+
+export const errorFrameSchema = z.object({
+  type: z.literal('error'),
+  /** Present when the error is about a turn, absent for frame-level errors. */
+  seq: seq.optional(),
+  code: z.string(),
+  message: z.string(),
+  recoverable: z.boolean(),
+  /** The client message id the error answers, when it had one. */
+  id: z.string().optional(),
+});
+
+export const pongFrameSchema = z.object({ type: z.literal('pong') });
+
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  sessionFrameSchema,
+  ackFrameSchema,
+  tokenFrameSchema,
+  toolCallFrameSchema,
+  toolResultFrameSchema,
+  doneFrameSchema,
+  errorFrameSchema,
+  pongFrameSchema,
+]);
+
+export type SessionFrame = z.infer<typeof sessionFrameSchema>;
+export type AckFrame = z.infer<typeof ackFrameSchema>;
+export type TokenFrame = z.infer<typeof tokenFrameSchema>;
+export type ToolCallFrame = z.infer<typeof toolCallFrameSchema>;
+export type ToolResultFrame = z.infer<typeof toolResultFrameSchema>;
+export type DoneFrame = z.infer<typeof doneFrameSchema>;
+export type ErrorFrame = z.infer<typeof errorFrameSchema>;
+export type PongFrame = z.infer<typeof pongFrameSchema>;
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+/** A conversation frame before the session numbers it. */
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+export type SequencedFrame = AckFrame | TokenFrame | ToolCallFrame | ToolResultFrame | DoneFrame | ErrorFrame;
+export type UnsequencedFrame = WithoutSeq<SequencedFrame>;

@@ -1,0 +1,85 @@
+/**
+ * The store's contract, apart from its PGlite and postgres.js drivers (STYLE.md 3).
+ * Rows use snake_case as in the tables; times are ISO strings once they leave the store.
+ */
+export type EventType =
+  | 'user_message'
+  | 'assistant_message'
+  | 'tool_call'
+  | 'tool_result'
+  | 'session_error';
+
+export interface NewEvent {
+  session_id: string;
+  event_type: EventType;
+  content: string | null;
+  metadata: Record<string, unknown>;
+  /** The `seq` of the frame this event answers to (ack, tool_call, tool_result, done). */
+  seq: number;
+}
+
+export interface StoredEvent extends NewEvent {
+  id: number;
+  created_at: string;
+}
+
+export interface SessionRow {
+  session_id: string;
+  user_id: string | null;
+  start_time: string;
+  end_time: string | null;
+  is_active: boolean;
+  summary: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionPage {
+  sessions: SessionRow[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  next_cursor: string | null;
+}
+
+/** A connection: PGlite in-process, or a PostgreSQL server through postgres.js. */
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs `work` in one transaction; the callback's queries go through `transaction`. */
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type Queryable = Pick<Database, 'query'>;
+
+/** Every query Parley runs, written once for both drivers. */
+export interface SessionStore {
+  /** Creates the session, or reopens it: active again, no end time, no pending finalize. */
+  openSession(sessionId: string, userId: string | null): Promise<{ session: SessionRow; created: boolean }>;
+  getSession(sessionId: string): Promise<SessionRow | null>;
+  listSessions(options: { limit: number; cursor?: string; userId?: string }): Promise<SessionPage>;
+  /** All events of a session in order (seq, then id). */
+  loadEvents(sessionId: string): Promise<StoredEvent[]>;
+  listEvents(sessionId: string, options: { limit: number; cursor?: string }): Promise<EventPage>;
+  /** One round trip for the whole batch, in the order given. */
+  appendEvents(events: readonly NewEvent[]): Promise<void>;
+  /** Durably records that the session ends at `dueAt` unless a socket attaches again. */
+  scheduleFinalize(sessionId: string, dueAt: Date): Promise<void>;
+  cancelFinalize(sessionId: string): Promise<void>;
+  /**
+   * Claims up to `limit` sessions whose finalize is due (SKIP LOCKED, so several instances
+   * never claim the same one). A claimed session stays active until `completeFinalize`,
+   * so a crash in between is finished by `claimAbandoned` on the next start.
+   */
+  claimDueFinalizations(now: Date, limit: number): Promise<SessionRow[]>;
+  /** At start: claims every session still active (a crash left it so). */
+  claimAbandoned(limit: number): Promise<SessionRow[]>;
+  completeFinalize(sessionId: string, summary: string, metadata: Record<string, unknown>): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { ParleyError } from '../errors/index.js';
+import type { Tool } from './tool.js';
+
+const defaultTimeoutMs = 5_000;
+
+/** The tools a model may call, by name. Plugins add theirs with `register`. */
+export class ToolRegistry {
+  readonly #tools = new Map<string, Tool<any, any>>();
+
+  constructor(private readonly options: { defaultTimeoutMs?: number } = {}) {}
+
+  register(tool: Tool<any, any>): this {
+    if (this.#tools.has(tool.name)) throw new Error(`tool "${tool.name}" is already registered`);
+    this.#tools.set(tool.name, tool);
+    return this;
+  }
+
+  get(name: string): Tool<any, any> | undefined {
+    return this.#tools.get(name);
+  }
+
+  list(): Array<Tool<any, any>> {
+    return [...this.#tools.values()];
+  }
+
+  /**
+   * Validates the arguments and runs the tool under its time limit and the caller's signal.
+   * Every failure is a `tool_error` ParleyError whose message the model can read.
+   */
+  async run(name: string, input: unknown, signal: AbortSignal): Promise<unknown> {
+    const tool = this.#tools.get(name);
+    if (!tool) throw new ParleyError('tool_error', `unknown tool "${name}"`);
+    const parsed = tool.parameters.safeParse(input);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+      throw new ParleyError('tool_error', `invalid arguments for ${name}: ${detail}`);
+    }
+    const timeoutMs = tool.timeoutMs ?? this.options.defaultTimeoutMs ?? defaultTimeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = AbortSignal.any([signal, timeout]);
+    try {
+      return await raceAbort(tool.execute(parsed.data, { signal: combined }), combined);
+    } catch (error) {
+      if (timeout.aborted) throw new ParleyError('tool_error', `${name} took longer than ${timeoutMs} ms and was stopped`);
+      if (signal.aborted) throw new ParleyError('tool_error', `${name} was cancelled`);
+      if (error instanceof ParleyError) throw error;
+      throw new ParleyError('tool_error', `${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}
+
+/** A tool that ignores its signal still cannot hold the turn past its deadline. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
