@@ -23,6 +23,8 @@ export const ackFrameSchema = z.object({
   type: z.literal('ack'),
   seq,
   id: z.string().optional(),
+  /** The user's text, so every socket attached to the session can show the message. */
+  content: z.string().optional(),
   duplicate: z.boolean().optional(),
 });
 

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Settings } from './config.js';
+import { healthRoutes } from './http/health-routes.js';
+import { createMetrics } from './http/metrics-registry.js';
+import { registerProblemHandlers } from './http/problem-handlers.js';
+import { sessionRoutes } from './http/session-routes.js';
+import { webRoutes } from './http/web-routes.js';
+import { websocketRoute } from './http/websocket-route.js';
+import { Finalizer } from './jobs/finalizer.js';
+import { estimateUsage } from './llm/estimate-usage.js';
+import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
+import { SessionHub } from './sessions/session-hub.js';
+import { EventWriter } from './store/event-writer.js';
+import { openDatabase } from './store/open-database.js';
+import { createSessionStore } from './store/session-store.js';
+import type { Database, SessionStore } from './store/types.js';
+import { createDefaultToolRegistry } from './tools/default-tools.js';
+import type { ToolRegistry } from './tools/tool-registry.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** The parts of a running Parley, for main.ts, the tests and the benchmark. */
+export interface Parley {
+  settings: Settings;
+  database: Database;
+  store: SessionStore;
+  writer: EventWriter;
+  tools: ToolRegistry;
+  runner: ModelRunner;
+  hub: SessionHub;
+  finalizer: Finalizer;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parley: Parley;
+  }
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Replaces the model chosen from settings (tests, benchmarks). */
+  runner?: ModelRunner;
+  /** Replaces the default tools (plugins add theirs here). */
+  tools?: ToolRegistry;
+}
+
+/** The ack deadline: how long a user message may wait for the database before the user hears of it. */
+const ackDeadlineMs = 5_000;
+
+/** Builds the whole server without listening (STYLE.md 7): tests use inject() and port 0. */
+export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: settings.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers["x-goog-api-key"]', 'req.headers.cookie'],
+    },
+    disableRequestLogging: settings.LOG_LEVEL !== 'debug' && settings.LOG_LEVEL !== 'trace',
+    bodyLimit: settings.MAX_FRAME_BYTES,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  const database = await openDatabase({
+    ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
+    dataDir: settings.DATA_DIR,
+    prepare: settings.DATABASE_PREPARE,
+    poolSize: settings.DATABASE_POOL_SIZE,
+  });
+  const store = createSessionStore(database);
+  const writer = new EventWriter(store, {
+    onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'event write failed; retrying'),
+  });
+  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
+  const runner = options.runner ?? createModelRunner(settings, tools);
+
+  let hub: SessionHub | null = null;
+  const metrics = createMetrics({
+    liveSessions: () => hub?.liveCount ?? 0,
+    writerPending: () => writer.pending,
+    writerRoundTrips: () => writer.roundTrips,
+  });
+  let finalizer: Finalizer | null = null;
+  hub = new SessionHub(
+    store,
+    {
+      writer,
+      runner,
+      estimateUsage,
+      limits: {
+        maxMessageChars: settings.MAX_MESSAGE_CHARS,
+        messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
+        ackDeadlineMs,
+        backpressure: { softBytes: settings.WS_BUFFER_SOFT_BYTES, hardBytes: settings.WS_BUFFER_HARD_BYTES },
+      },
+      onTurnEnd: (_session, result) => {
+        metrics.turns.inc({ status: result.status });
+        if (result.ttftMs !== null) metrics.ttft.observe(result.ttftMs / 1000);
+        metrics.turnDuration.observe(result.durationMs / 1000);
+        if (result.error) metrics.frameErrors.inc({ code: result.error.code });
+      },
+      onSlowConsumer: () => metrics.slowConsumers.inc(),
+      onWriteError: (error) => app.log.error({ err: error }, 'event could not be queued'),
+    },
+    { onLastDetach: (sessionId) => finalizer?.schedule(sessionId) },
+  );
+  finalizer = new Finalizer({
+    store,
+    hub,
+    writer,
+    summarize: (history) => runner.summarize(history),
+    graceMs: settings.FINALIZE_GRACE_MS,
+    pollMs: Math.max(1_000, Math.min(settings.FINALIZE_GRACE_MS, 15_000)),
+    logger: app.log,
+    onFinalized: () => metrics.finalized.inc(),
+  });
+
+  app.decorate('parley', { settings, database, store, writer, tools, runner, hub, finalizer });
+
+  if (settings.CORS_ORIGIN) {
+    await app.register(fastifyCors, { origin: settings.CORS_ORIGIN.split(',').map((origin) => origin.trim()) });
+  }
+  if (settings.RATE_LIMIT_HTTP_PER_MINUTE > 0) {
+    await app.register(fastifyRateLimit, { max: settings.RATE_LIMIT_HTTP_PER_MINUTE, timeWindow: '1 minute' });
+  }
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Parley',
+        version: packageJson.version,
+        description: 'Realtime conversational AI backend. The realtime protocol is a WebSocket at /ws/session/{session_id}; see the README.',
+      },
+      tags: [{ name: 'sessions' }, { name: 'operations' }, { name: 'web' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(fastifyWebsocket, {
+    // ws refuses frames past this outright (closing with 1009); up to it, frames over
+    // MAX_FRAME_BYTES get a `too_large` error frame and the socket stays usable.
+    options: { maxPayload: Math.max(settings.MAX_FRAME_BYTES * 4, 1024 * 1024) },
+  });
+  await app.register(websocketRoute, { hub, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
+  await app.register(sessionRoutes, { store });
+  await app.register(healthRoutes, {
+    databaseKind: database.kind,
+    ping: () => store.ping(),
+    model: { provider: runner.provider, model: runner.modelId },
+    liveSessions: () => hub.liveCount,
+    writerPending: () => writer.pending,
+    metrics,
+  });
+  await app.register(webRoutes, { version: packageJson.version });
+
+  app.addHook('onReady', async () => {
+    await finalizer.start();
+  });
+  app.addHook('preClose', async () => {
+    await hub.shutdown(settings.SHUTDOWN_TIMEOUT_MS);
+  });
+  app.addHook('onClose', async () => {
+    await finalizer.stop();
+    const left = await writer.close(settings.SHUTDOWN_TIMEOUT_MS);
+    if (left > 0) app.log.error({ left }, 'events could not be written before shutdown');
+    await database.close();
+  });
+  return app;
+}

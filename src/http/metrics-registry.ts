@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app instance, so tests can build several apps in one process. */
+export function createMetrics(sources: { liveSessions(): number; writerPending(): number; writerRoundTrips(): number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
+  const metrics = {
+    registry,
+    connections: new Gauge({ name: 'parley_ws_connections', help: 'Open WebSocket connections', registers: [registry] }),
+    turns: new Counter({ name: 'parley_turns_total', help: 'Assistant turns by final status', labelNames: ['status'], registers: [registry] }),
+    ttft: new Histogram({
+      name: 'parley_ttft_seconds',
+      help: 'Time from a user message to the first token',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    turnDuration: new Histogram({
+      name: 'parley_turn_duration_seconds',
+      help: 'Time from a user message to done',
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    frameErrors: new Counter({ name: 'parley_frame_errors_total', help: 'Error frames sent, by code', labelNames: ['code'], registers: [registry] }),
+    slowConsumers: new Counter({ name: 'parley_slow_consumers_total', help: 'Sockets closed for reading too slowly', registers: [registry] }),
+    finalized: new Counter({ name: 'parley_sessions_finalized_total', help: 'Sessions finalized', registers: [registry] }),
+  };
+  new Gauge({ name: 'parley_live_sessions', help: 'Sessions held in memory', registers: [registry], collect() { this.set(sources.liveSessions()); } });
+  new Gauge({ name: 'parley_event_writer_pending', help: 'Events waiting to be written', registers: [registry], collect() { this.set(sources.writerPending()); } });
+  new Gauge({
+    name: 'parley_event_writer_round_trips',
+    help: 'Database round trips made by the event writer',
+    registers: [registry],
+    collect() { this.set(sources.writerRoundTrips()); },
+  });
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ParleyError, isParleyError } from '../errors/index.js';
+
+/** Every HTTP error is RFC 9457 problem JSON with a stable `code` (the same codes as the WebSocket). */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    let problem: ParleyError;
+    if (isParleyError(error)) problem = error;
+    else if (hasZodFastifySchemaValidationErrors(error)) {
+      const detail = error.validation.map((issue) => `${error.validationContext ?? 'request'}${issue.instancePath} ${issue.message}`).join('; ');
+      problem = new ParleyError('bad_request', detail);
+    } else if ((error as { statusCode?: number }).statusCode === 429) problem = new ParleyError('rate_limited', 'Too many requests; retry later.');
+    else if (typeof (error as { statusCode?: number }).statusCode === 'number' && (error as { statusCode: number }).statusCode < 500) {
+      problem = new ParleyError('bad_request', error instanceof Error ? error.message : String(error));
+    } else {
+      request.log.error({ err: error }, 'request failed');
+      problem = new ParleyError('internal', 'Internal error; it has been logged.');
+    }
+    void reply.status(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new ParleyError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    void reply.status(404).type('application/problem+json').send(problem.toProblem(request.url));
+  });
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+
+/** Built by `npm run build:web`; resolves the same from src/http (tsx) and dist/http (node). */
+export const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/**
+ * GET / answers a browser with the chat page and anything else with API metadata; the
+ * page's hashed assets are served long-cached.
+ */
+export const webRoutes: FastifyPluginAsync<{ version: string }> = async (app, { version }) => {
+  const indexPath = `${webRoot}index.html`;
+  const hasPage = existsSync(indexPath);
+  if (hasPage) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, maxAge: '1h' });
+  }
+
+  app.get('/', { schema: { tags: ['web'], summary: 'The chat page (Accept: text/html) or API metadata' } }, async (request, reply) => {
+    const wantsPage = (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage && hasPage) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(indexPath));
+    }
+    return {
+      name: 'Parley',
+      version,
+      description: 'Realtime conversational AI backend',
+      websocket: '/ws/session/{session_id}',
+      docs: '/docs',
+      openapi: '/openapi.json',
+      health: '/health',
+      metrics: '/metrics',
+      sessions: '/api/sessions',
+      web_page: hasPage ? '/' : 'not built: run npm run build:web',
+    };
+  });
+};

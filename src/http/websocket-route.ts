@@ -1,0 +1,112 @@
+import type {} from '@fastify/websocket';
+import type { FastifyPluginAsync } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import { ParleyError, toParleyError } from '../errors/index.js';
+import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
+import type { Attachment, SessionHub } from '../sessions/session-hub.js';
+import type { Metrics } from './metrics-registry.js';
+
+export interface WebSocketRouteOptions {
+  hub: SessionHub;
+  maxFrameBytes: number;
+  metrics: Metrics;
+}
+
+/**
+ * `/ws/session/{session_id}`: parses frames (bad ones get an `error` frame, the socket stays
+ * open) and hands good ones to the session, in arrival order. Frames that arrive while the
+ * session is still loading wait; none are dropped.
+ */
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, maxFrameBytes, metrics }) => {
+  app.get<{ Params: { sessionId: string }; Querystring: { user_id?: string; after?: string } }>(
+    '/ws/session/:sessionId',
+    { websocket: true, schema: { hide: true } },
+    (socket, request) => {
+      const sendError = (error: ParleyError) => {
+        metrics.frameErrors.inc({ code: error.code });
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(error.toFrame()));
+      };
+      const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
+      const after = parseAfter(request.query.after);
+      const userId = request.query.user_id;
+      if (!sessionId.success || after === null || (userId !== undefined && userId.length > 256)) {
+        sendError(new ParleyError('bad_request', !sessionId.success
+          ? 'session_id must be 1-128 characters of A-Z a-z 0-9 . _ -'
+          : after === null ? 'after must be a non-negative integer' : 'user_id is longer than 256 characters'));
+        socket.close(1008, 'bad_request');
+        return;
+      }
+      if (hub.closing) {
+        sendError(new ParleyError('shutting_down', 'The server is shutting down; reconnect shortly.'));
+        socket.close(1001, 'shutting_down');
+        return;
+      }
+
+      metrics.connections.inc();
+      let attachment: Attachment | null = null;
+      let chain: Promise<void> = Promise.resolve();
+
+      // Registered before the (async) attach so that early frames queue instead of vanishing.
+      socket.on('message', (data: RawData, isBinary: boolean) => {
+        const frame = parseFrame(data, isBinary, maxFrameBytes);
+        chain = chain.then(async () => {
+          if (frame instanceof ParleyError) return sendError(frame);
+          if (!attachment) return;
+          try {
+            await attachment.session.handle(frame, attachment.subscriber);
+          } catch (error) {
+            request.log.error({ err: error }, 'frame handling failed');
+            sendError(toParleyError(error));
+          }
+        });
+      });
+      socket.on('close', () => {
+        metrics.connections.dec();
+        chain = chain.then(() => {
+          if (attachment) hub.detach(attachment);
+          attachment = null;
+        });
+      });
+
+      chain = hub
+        .attach(sessionId.data, userId ?? null, socket as WebSocket, after)
+        .then((attached) => {
+          if (socket.readyState !== socket.OPEN) return hub.detach(attached);
+          attachment = attached;
+        })
+        .catch((error: unknown) => {
+          request.log.error({ err: error, sessionId: sessionId.data }, 'session attach failed');
+          sendError(new ParleyError('storage_unavailable', 'The session could not be opened: the database is not answering. Try again shortly.'));
+          socket.close(1011, 'storage_unavailable');
+        });
+    },
+  );
+};
+
+function parseAfter(raw: string | undefined): number | undefined | null {
+  if (raw === undefined || raw === '') return undefined;
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}
+
+function parseFrame(data: RawData, isBinary: boolean, maxFrameBytes: number): ClientFrame | ParleyError {
+  if (isBinary) return new ParleyError('bad_frame', 'Frames must be JSON text, not binary.');
+  const size = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+  if (size > maxFrameBytes) return new ParleyError('too_large', `The frame is ${size} bytes; the limit is ${maxFrameBytes}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+  } catch {
+    return new ParleyError('bad_frame', 'The frame is not valid JSON.');
+  }
+  const result = clientFrameSchema.safeParse(parsed);
+  if (result.success) return result.data;
+  const type = (parsed as { type?: unknown } | null)?.type;
+  if (typeof parsed !== 'object' || parsed === null || typeof type !== 'string') {
+    return new ParleyError('bad_frame', 'The frame must be a JSON object with a string "type".');
+  }
+  if (!['message', 'cancel', 'ping'].includes(type)) {
+    return new ParleyError('bad_frame', `Unknown frame type "${type}"; expected message, cancel or ping.`);
+  }
+  const detail = result.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
+  return new ParleyError('bad_frame', `Invalid ${type} frame: ${detail}`);
+}

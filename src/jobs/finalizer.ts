@@ -1,0 +1,108 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { HistoryItem } from '../protocol/index.js';
+import { historyFromEvents } from '../sessions/history-from-events.js';
+import type { SessionHub } from '../sessions/session-hub.js';
+import type { SessionRow, SessionStore } from '../store/types.js';
+import { computeSessionMetrics } from './session-metrics.js';
+
+export interface FinalizerOptions {
+  store: SessionStore;
+  hub: SessionHub;
+  writer: { flush(): Promise<void> };
+  summarize(history: HistoryItem[]): Promise<{ summary: string; method: string }>;
+  graceMs: number;
+  /** How often due finalizations are looked for, besides the timer set at each disconnect. */
+  pollMs: number;
+  logger: FastifyBaseLogger;
+  onFinalized?: (sessionId: string) => void;
+}
+
+/**
+ * Ends sessions durably and exactly once. A disconnect records `finalize_due_at` in the
+ * database; whichever instance claims the row (SKIP LOCKED) writes the summary and metrics.
+ * A claimed session stays active until then, so a crash mid-way is redone at the next start.
+ */
+export class Finalizer {
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #poll: NodeJS.Timeout | null = null;
+  #running: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(private readonly options: FinalizerOptions) {}
+
+  /** Crash recovery, then the periodic look for due sessions. */
+  async start(): Promise<void> {
+    const abandoned = await this.options.store.claimAbandoned(10_000);
+    if (abandoned.length > 0) this.options.logger.info({ count: abandoned.length }, 'finalizing sessions left active by a previous run');
+    await this.#finalizeAll(abandoned);
+    this.#poll = setInterval(() => this.runDue(), this.options.pollMs);
+    this.#poll.unref();
+  }
+
+  /** Called when the last socket of a session leaves. */
+  schedule(sessionId: string): void {
+    if (this.#stopped) return;
+    const dueAt = new Date(Date.now() + this.options.graceMs);
+    this.options.store.scheduleFinalize(sessionId, dueAt).then(
+      () => {
+        if (this.#stopped) return;
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.runDue();
+        }, Math.max(0, dueAt.getTime() - Date.now()) + 5);
+        this.#timers.add(timer);
+      },
+      (error: unknown) => this.options.logger.warn({ err: error, sessionId }, 'could not schedule finalize; the periodic check will retry'),
+    );
+  }
+
+  /** Claims and finalizes what is due; runs are serialized so one pass never overlaps another. */
+  runDue(): Promise<void> {
+    this.#running = this.#running.then(async () => {
+      if (this.#stopped) return;
+      try {
+        const due = await this.options.store.claimDueFinalizations(new Date(), 50);
+        await this.#finalizeAll(due);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'finalize pass failed; will retry');
+      }
+    });
+    return this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#poll) clearInterval(this.#poll);
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    await this.#running;
+  }
+
+  async #finalizeAll(rows: SessionRow[]): Promise<void> {
+    for (const row of rows) {
+      try {
+        await this.#finalize(row);
+      } catch (error) {
+        // The session stays active: the next start (or a later disconnect) finalizes it.
+        this.options.logger.error({ err: error, sessionId: row.session_id }, 'finalize failed');
+      }
+    }
+  }
+
+  async #finalize(row: SessionRow): Promise<void> {
+    const { hub, store } = this.options;
+    const sessionId = row.session_id;
+    if (hub.isAttached(sessionId)) return;
+    // A turn the user walked away from still ends and is logged before the summary reads the log.
+    await hub.get(sessionId)?.whenIdle();
+    await this.options.writer.flush();
+    const events = await store.loadEvents(sessionId);
+    const { summary, method } = await this.options.summarize(historyFromEvents(events));
+    if (hub.isAttached(sessionId)) return;
+    const metrics = computeSessionMetrics(row, events, new Date());
+    await store.completeFinalize(sessionId, summary, { ...metrics, summary_method: method });
+    hub.evict(sessionId);
+    this.options.logger.info({ sessionId, messages: metrics.message_count }, 'session finalized');
+    this.options.onFinalized?.(sessionId);
+  }
+}

@@ -1,0 +1,53 @@
+import type { HistoryItem, TurnStatus } from '../protocol/index.js';
+import type { StoredEvent } from '../store/types.js';
+
+/** The conversation a client sees (and the model is given), rebuilt from stored events. */
+export function historyFromEvents(events: readonly StoredEvent[]): HistoryItem[] {
+  const history: HistoryItem[] = [];
+  for (const event of events) {
+    const item = historyItemFromEvent(event);
+    if (item) history.push(item);
+  }
+  return history;
+}
+
+export function historyItemFromEvent(event: StoredEvent): HistoryItem | null {
+  const metadata = event.metadata;
+  const base = { seq: event.seq, created_at: event.created_at };
+  switch (event.event_type) {
+    case 'user_message':
+      return {
+        type: 'user_message',
+        content: event.content ?? '',
+        ...(typeof metadata.message_id === 'string' ? { id: metadata.message_id } : {}),
+        ...base,
+      };
+    case 'assistant_message':
+      return {
+        type: 'assistant_message',
+        content: event.content ?? '',
+        status: (metadata.status as TurnStatus | undefined) ?? 'complete',
+        ...base,
+      };
+    case 'tool_call':
+      return {
+        type: 'tool_call',
+        call_id: String(metadata.call_id),
+        name: String(metadata.name),
+        arguments: metadata.arguments ?? {},
+        ...base,
+      };
+    case 'tool_result':
+      return {
+        type: 'tool_result',
+        call_id: String(metadata.call_id),
+        name: String(metadata.name),
+        ...('result' in metadata ? { result: metadata.result } : {}),
+        ...(typeof metadata.error === 'string' ? { error: metadata.error } : {}),
+        ...(typeof metadata.duration_ms === 'number' ? { duration_ms: metadata.duration_ms } : {}),
+        ...base,
+      };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { ParleyError, toParleyError } from '../errors/index.js';
+import type { ModelRunner } from '../llm/model-runner.js';
+import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
+import type { NewEvent } from '../store/types.js';
+import { historyItemFromEvent } from './history-from-events.js';
+import { Subscriber, type BackpressureLimits } from './subscriber.js';
+import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
+
+export interface SessionDependencies {
+  writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
+  runner: ModelRunner;
+  estimateUsage: EstimateUsage;
+  limits: {
+    maxMessageChars: number;
+    messagesPerMinute: number;
+    /** How long the user's message may wait for the database before the user is told. */
+    ackDeadlineMs: number;
+    backpressure: BackpressureLimits;
+  };
+  onTurnEnd?: (session: Session, result: TurnResult) => void;
+  onSlowConsumer?: () => void;
+  onWriteError?: (error: unknown) => void;
+}
+
+interface ReplayFrame {
+  seq: number;
+  serialized: string;
+  token?: string;
+}
+
+/**
+ * One conversation in memory: its seq counter, its history, the sockets attached to it, and
+ * at most one running turn. Frames are numbered and serialized once, then fanned out.
+ */
+export class Session {
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #acceptedIds = new Map<string, number>();
+  readonly #history: HistoryItem[];
+  #seq: number;
+  #turn: Turn | null = null;
+  /** True from a message's acceptance to the end of its turn: one turn at a time. */
+  #busy = false;
+  /** Frames of the turn in progress, for `?after=` replay. */
+  #turnFrames: ReplayFrame[] = [];
+  /** Index in #history where the turn in progress starts; its items are not "history" yet. */
+  #turnHistoryStart = 0;
+  #recentMessageTimes: number[] = [];
+
+  constructor(
+    readonly id: string,
+    initial: { lastSeq: number; history: HistoryItem[] },
+    private readonly dependencies: SessionDependencies,
+  ) {
+    this.#seq = initial.lastSeq;
+    this.#history = initial.history;
+    this.#turnHistoryStart = initial.history.length;
+    for (const item of initial.history) {
+      if (item.type === 'user_message' && item.id !== undefined) this.#acceptedIds.set(item.id, item.seq);
+    }
+  }
+
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
+  get turn(): Turn | null {
+    return this.#turn;
+  }
+
+  get idle(): boolean {
+    return !this.#busy;
+  }
+
+  /** Resolves once no turn runs (the finalizer waits for a turn a user walked away from). */
+  async whenIdle(): Promise<void> {
+    while (this.#turn) await this.#turn.done;
+  }
+
+  /**
+   * Sends the `session` frame, then the frames of the turn in progress after `after`
+   * (all of them without `after`), then live frames: no gap, no duplicate, since nothing
+   * else runs between these steps.
+   */
+  attach(socket: WebSocket, options: { resumed: boolean; after?: number }): Subscriber {
+    const subscriber = new Subscriber(socket, this.dependencies.limits.backpressure, (slow) => {
+      this.#subscribers.delete(slow);
+      this.dependencies.onSlowConsumer?.();
+    });
+    const frame: SessionFrame = {
+      type: 'session',
+      session_id: this.id,
+      resumed: options.resumed,
+      last_seq: this.#seq,
+      ...(options.resumed ? { history: this.#history.slice(0, this.#turnHistoryStart) } : {}),
+      model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
+      turn_in_progress: this.#busy,
+    };
+    subscriber.send(JSON.stringify(frame));
+    const after = options.after ?? -1;
+    for (const replay of this.#turnFrames) {
+      if (replay.seq <= after) continue;
+      if (replay.token !== undefined) subscriber.sendToken(replay.seq, replay.token, replay.serialized);
+      else subscriber.send(replay.serialized);
+    }
+    this.#subscribers.add(subscriber);
+    return subscriber;
+  }
+
+  detach(subscriber: Subscriber): void {
+    subscriber.detach();
+    this.#subscribers.delete(subscriber);
+  }
+
+  async handle(frame: ClientFrame, from: Subscriber): Promise<void> {
+    switch (frame.type) {
+      case 'ping':
+        from.send('{"type":"pong"}');
+        return;
+      case 'cancel':
+        await this.#turn?.cancel('cancelled');
+        return;
+      case 'message':
+        await this.#handleMessage(frame, from);
+        return;
+    }
+  }
+
+  /** Cancels the running turn (shutdown); resolves when it has ended. */
+  async stop(): Promise<void> {
+    await this.#turn?.cancel('interrupted');
+  }
+
+  /** Closes every socket (shutdown: 1001 "going away"). */
+  closeAll(code: number, reason: string): void {
+    for (const subscriber of this.#subscribers) subscriber.close(code, reason);
+    this.#subscribers.clear();
+  }
+
+  async #handleMessage(frame: MessageFrame, from: Subscriber): Promise<void> {
+    const reply = (error: ParleyError) => from.send(JSON.stringify(error.toFrame(frame.id)));
+    const { limits } = this.dependencies;
+
+    if (frame.content.length > limits.maxMessageChars) {
+      return reply(new ParleyError('too_large', `The message is ${frame.content.length} characters; the limit is ${limits.maxMessageChars}.`));
+    }
+    if (frame.id !== undefined) {
+      const ackSeq = this.#acceptedIds.get(frame.id);
+      if (ackSeq !== undefined) {
+        from.send(JSON.stringify({ type: 'ack', seq: ackSeq, id: frame.id, duplicate: true }));
+        return;
+      }
+    }
+    if (this.#busy) {
+      if (!frame.interrupt || !this.#turn) {
+        return reply(new ParleyError('turn_in_progress', 'A reply is still being written: send cancel first, or set "interrupt": true.'));
+      }
+      await this.#turn.cancel('interrupted');
+      if (this.#busy) return reply(new ParleyError('turn_in_progress', 'The previous turn is still ending; try again.'));
+    }
+    if (!this.#allowMessage()) {
+      return reply(new ParleyError('rate_limited', `More than ${limits.messagesPerMinute} messages a minute; wait a moment.`));
+    }
+
+    const receivedAt = performance.now();
+    this.#busy = true;
+    this.#turnFrames = [];
+    this.#turnHistoryStart = this.#history.length;
+    const ackSeq = ++this.#seq;
+    const event: NewEvent = {
+      session_id: this.id,
+      event_type: 'user_message',
+      content: frame.content,
+      metadata: frame.id === undefined ? {} : { message_id: frame.id },
+      seq: ackSeq,
+    };
+    try {
+      await this.dependencies.writer.append(event, { deadlineMs: limits.ackDeadlineMs });
+    } catch (thrown) {
+      const error = toParleyError(thrown, 'storage_unavailable');
+      this.#emitNumbered(ackSeq, error.toFrame(frame.id));
+      this.#turnFrames = [];
+      this.#busy = false;
+      return;
+    }
+    if (frame.id !== undefined) this.#acceptedIds.set(frame.id, ackSeq);
+    this.#pushHistory(event);
+    this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
+    this.#startTurn(receivedAt);
+  }
+
+  #startTurn(receivedAt: number): void {
+    const history = this.#history.slice();
+    const turn = new Turn(
+      randomUUID(),
+      (signal) => this.dependencies.runner.runTurn({ history, signal }),
+      {
+        emit: (frame) => this.#emit(frame),
+        record: (event, seq) => {
+          const full: NewEvent = { session_id: this.id, seq, ...event };
+          this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
+          this.#pushHistory(full);
+        },
+      },
+      history,
+      this.dependencies.estimateUsage,
+      receivedAt,
+    );
+    this.#turn = turn;
+    void turn.done.then((result) => {
+      this.#turn = null;
+      this.#busy = false;
+      // The turn is history now: a reconnecting client gets it there, not as replay.
+      this.#turnFrames = [];
+      this.#turnHistoryStart = this.#history.length;
+      this.dependencies.onTurnEnd?.(this, result);
+    });
+  }
+
+  #emit(frame: UnsequencedFrame): number {
+    const seq = ++this.#seq;
+    this.#emitNumbered(seq, frame);
+    return seq;
+  }
+
+  #emitNumbered(seq: number, frame: UnsequencedFrame): void {
+    const serialized = JSON.stringify({ ...frame, seq });
+    const token = frame.type === 'token' ? frame.content : undefined;
+    this.#turnFrames.push(token === undefined ? { seq, serialized } : { seq, serialized, token });
+    for (const subscriber of this.#subscribers) {
+      if (token !== undefined) subscriber.sendToken(seq, token, serialized);
+      else subscriber.send(serialized);
+    }
+  }
+
+  #pushHistory(event: NewEvent): void {
+    const item = historyItemFromEvent({ ...event, id: 0, created_at: new Date().toISOString() });
+    if (item) this.#history.push(item);
+  }
+
+  #allowMessage(): boolean {
+    const limit = this.dependencies.limits.messagesPerMinute;
+    if (limit === 0) return true;
+    const now = Date.now();
+    this.#recentMessageTimes = this.#recentMessageTimes.filter((time) => now - time < 60_000);
+    if (this.#recentMessageTimes.length >= limit) return false;
+    this.#recentMessageTimes.push(now);
+    return true;
+  }
+}
