@@ -52,9 +52,6 @@ export interface BuildOptions {
   tools?: ToolRegistry;
 }
 
-/** The ack deadline: how long a user message may wait for the database before the user hears of it. */
-const ackDeadlineMs = 5_000;
-
 /** Builds the whole server without listening (STYLE.md 7): tests use inject() and port 0. */
 export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -98,7 +95,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       limits: {
         maxMessageChars: settings.MAX_MESSAGE_CHARS,
         messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
-        ackDeadlineMs,
+        ackDeadlineMs: settings.ACK_TIMEOUT_MS,
         backpressure: { softBytes: settings.WS_BUFFER_SOFT_BYTES, hardBytes: settings.WS_BUFFER_HARD_BYTES },
       },
       onTurnEnd: (_session, result) => {

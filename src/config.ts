@@ -63,6 +63,7 @@ export const settingsSchema = z.object({
   TOOL_TIMEOUT_MS: integer(5_000, 10, 120_000),
 
   FINALIZE_GRACE_MS: integer(5_000, 0),
+  ACK_TIMEOUT_MS: integer(5_000, 50),
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
 
   MAX_FRAME_BYTES: integer(64 * 1024, 256, 16 * 1024 * 1024),
