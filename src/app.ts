@@ -146,6 +146,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // ws refuses frames past this outright (closing with 1009); up to it, frames over
     // MAX_FRAME_BYTES get a `too_large` error frame and the socket stays usable.
     options: { maxPayload: Math.max(settings.MAX_FRAME_BYTES * 4, 1024 * 1024) },
+    // Replaces the plugin's own, which closes every socket at once: running turns first
+    // get SHUTDOWN_TIMEOUT_MS to finish (or are cancelled), then sockets close with 1001.
+    preClose: async function closeSessions(this: FastifyInstance) {
+      await hub.shutdown(settings.SHUTDOWN_TIMEOUT_MS);
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+    },
   });
   await app.register(websocketRoute, { hub, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
   await app.register(sessionRoutes, { store });
@@ -161,9 +168,6 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   app.addHook('onReady', async () => {
     await finalizer.start();
-  });
-  app.addHook('preClose', async () => {
-    await hub.shutdown(settings.SHUTDOWN_TIMEOUT_MS);
   });
   app.addHook('onClose', async () => {
     await finalizer.stop();

@@ -1,10 +1,16 @@
-import type { Settings } from '../config.js';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { chooseProvider, type ProviderName, type Settings } from '../config.js';
 import type { HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
-import { createLanguageModel, type SelectedModel } from './create-language-model.js';
+import { createLanguageModel } from './create-language-model.js';
+import { estimateTokens } from './estimate-tokens.js';
+import { fitContextBudget } from './fit-context-budget.js';
+import { createResilientModel } from './resilient-model.js';
 import { runModelTurn } from './run-model-turn.js';
+import { summarizeConversation } from './summarize.js';
 import { toModelMessages } from './to-model-messages.js';
 import type { TurnEvent } from './turn-event.js';
+import { defaultRetryPolicy, type RetryPolicy } from './with-retries.js';
 
 export const systemPrompt =
   'You are Parley, a helpful assistant in a realtime chat. Answer concisely. ' +
@@ -16,29 +22,59 @@ export interface TurnRequest {
   signal: AbortSignal;
 }
 
+export interface ConversationSummary {
+  summary: string;
+  method: 'model' | 'extractive';
+}
+
 /**
- * What the session core needs from models: run a turn, and name the model that answers.
- * Everything vendor-specific stays behind this.
+ * What the session core needs from models: run a turn, summarize a session, and name the
+ * model that answers. Everything vendor-specific stays behind this.
  */
 export interface ModelRunner {
   readonly provider: string;
   readonly modelId: string;
   runTurn(request: TurnRequest): AsyncGenerator<TurnEvent>;
+  /** The configured model's summary, or the extractive one when the model fails. */
+  summarize(history: readonly HistoryItem[], signal?: AbortSignal): Promise<ConversationSummary>;
+  /** For `/health` and the `session` frame: which provider and model serve (never a key). */
+  describe(): { provider: string; model: string };
 }
 
-export function createModelRunner(settings: Settings, tools: ToolRegistry): ModelRunner {
-  const selected: SelectedModel = createLanguageModel(settings);
+export interface ModelRunnerOptions {
+  /** Backoff tuning (tests shorten it); the number of retries is LLM_MAX_RETRIES. */
+  retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+}
+
+/** The provider chain: the chosen provider first, then LLM_FALLBACK in order, each once. */
+export function providerChain(settings: Settings): ProviderName[] {
+  return [...new Set([chooseProvider(settings), ...settings.LLM_FALLBACK])];
+}
+
+export function createModelRunner(settings: Settings, tools: ToolRegistry, options: ModelRunnerOptions = {}): ModelRunner {
+  const candidates = providerChain(settings).map((provider) => createLanguageModel(settings, provider));
+  const primary = candidates[0]!;
+  const model: LanguageModelV3 = createResilientModel(candidates, {
+    retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: settings.LLM_MAX_RETRIES },
+    firstTokenTimeoutMs: settings.LLM_FIRST_TOKEN_TIMEOUT_MS,
+    idleTimeoutMs: settings.LLM_IDLE_TIMEOUT_MS,
+  });
+
   return {
-    provider: selected.provider,
-    modelId: selected.modelId,
-    runTurn: ({ history, signal }) =>
-      runModelTurn({
-        model: selected.model,
-        system: systemPrompt,
-        messages: toModelMessages(history),
+    provider: primary.provider,
+    modelId: primary.modelId,
+    runTurn: ({ history, signal }) => {
+      const budgeted = fitContextBudget(history, settings.CONTEXT_BUDGET_TOKENS, estimateTokens(systemPrompt));
+      return runModelTurn({
+        model,
+        system: budgeted.condensed === null ? systemPrompt : `${systemPrompt}\n\n${budgeted.condensed}`,
+        messages: toModelMessages(budgeted.history),
         tools,
         maxSteps: settings.LLM_MAX_STEPS,
         signal,
-      }),
+      });
+    },
+    summarize: (history, signal) => summarizeConversation({ model, history: [...history], ...(signal ? { signal } : {}) }),
+    describe: () => ({ provider: primary.provider, model: primary.modelId }),
   };
 }

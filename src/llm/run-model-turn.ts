@@ -1,7 +1,7 @@
 import { streamText, stepCountIs, type LanguageModel, type ModelMessage } from 'ai';
 import { toParleyError } from '../errors/index.js';
-import type { FinishReason } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { mapFinishReason } from './map-finish-reason.js';
 import { toAiSdkTools } from './to-ai-sdk-tools.js';
 import type { TurnEvent, TurnUsage } from './turn-event.js';
 
@@ -17,6 +17,8 @@ export interface ModelTurnRequest {
 /**
  * Runs one assistant turn (several model steps when tools are called) and yields
  * vendor-neutral events. Cancellation is by `signal`; failures are thrown as ParleyError.
+ * Retries, fallback and timeouts live in the model (resilient-model.ts), so the SDK's own
+ * retries are off.
  */
 export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<TurnEvent> {
   const toolStartedAt = new Map<string, number>();
@@ -28,6 +30,8 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
     stopWhen: stepCountIs(request.maxSteps),
     abortSignal: request.signal,
     maxRetries: 0,
+    // Errors arrive as `error` parts below and become ParleyErrors; the SDK need not print them.
+    onError: () => undefined,
   });
 
   for await (const part of result.fullStream) {
@@ -63,6 +67,7 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
         };
         break;
       case 'error':
+        if (request.signal.aborted) return;
         throw toParleyError(part.error, 'llm_error');
       case 'abort':
         return;
@@ -81,20 +86,6 @@ function asRecord(input: unknown): Record<string, unknown> {
 
 function elapsedSince(start: number | undefined): number {
   return start === undefined ? 0 : Math.round((performance.now() - start) * 10) / 10;
-}
-
-function mapFinishReason(reason: string): FinishReason {
-  switch (reason) {
-    case 'stop':
-    case 'length':
-    case 'content-filter':
-    case 'tool-calls':
-    case 'error':
-    case 'other':
-      return reason.replace('-', '_') as FinishReason;
-    default:
-      return 'other';
-  }
 }
 
 function toUsage(usage: { inputTokens: number | undefined; outputTokens: number | undefined }): TurnUsage {

@@ -43,10 +43,18 @@ export function toModelMessages(history: readonly HistoryItem[]): ModelMessage[]
 
   for (const item of history) {
     switch (item.type) {
-      case 'user_message':
+      case 'user_message': {
         flushTools();
-        messages.push({ role: 'user', content: item.content });
+        // A turn that failed before answering leaves two user messages in a row; some
+        // providers insist on alternating roles, so they become one.
+        const previous = messages.at(-1);
+        if (previous?.role === 'user' && typeof previous.content === 'string') {
+          previous.content = `${previous.content}\n\n${item.content}`;
+        } else {
+          messages.push({ role: 'user', content: item.content });
+        }
         break;
+      }
       case 'tool_call':
         pendingCalls.push(item);
         break;

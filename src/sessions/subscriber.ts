@@ -9,6 +9,7 @@ export interface BackpressureLimits {
 }
 
 const drainPollMs = 15;
+const slowConsumer = new ParleyError('slow_consumer', 'The connection read too slowly; reconnect with after=<last seq> to resume.');
 
 /**
  * One socket attached to a session. Frames arrive already serialized (each frame is
@@ -37,6 +38,7 @@ export class Subscriber {
     if (this.#pendingSeq >= 0 || this.socket.bufferedAmount > this.limits.softBytes) {
       this.#pendingText += content;
       this.#pendingSeq = seq;
+      if (this.socket.bufferedAmount + this.#pendingText.length > this.limits.hardBytes) return this.#closeSlow();
       this.#scheduleDrain();
       return;
     }
@@ -64,15 +66,18 @@ export class Subscriber {
   }
 
   #write(serialized: string): void {
-    if (this.socket.bufferedAmount + serialized.length > this.limits.hardBytes) {
-      this.onSlowConsumer(this);
-      const error = new ParleyError('slow_consumer', 'The connection read too slowly; reconnect with after=<last seq> to resume.');
-      this.#closed = true;
-      this.#clearTimer();
-      this.socket.close(1008, error.code);
-      return;
-    }
+    if (this.socket.bufferedAmount + serialized.length > this.limits.hardBytes) return this.#closeSlow();
     this.socket.send(serialized);
+  }
+
+  /** Its buffer is full, so no error frame can reach it: the close reason carries the code. */
+  #closeSlow(): void {
+    this.#closed = true;
+    this.#pendingText = '';
+    this.#pendingSeq = -1;
+    this.#clearTimer();
+    this.onSlowConsumer(this);
+    this.socket.close(1008, slowConsumer.code);
   }
 
   #flushPending(): void {

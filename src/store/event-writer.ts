@@ -17,6 +17,8 @@ interface Entry {
   resolve: () => void;
   reject: (error: unknown) => void;
   deadline?: NodeJS.Timeout;
+  /** performance.now() past which the caller has been told the event was not stored. */
+  expiresAt?: number;
 }
 
 interface FlushWaiter {
@@ -51,6 +53,8 @@ export class EventWriter {
   #retryTimer: NodeJS.Timeout | undefined;
   #wakeRetry: (() => void) | undefined;
   #stopped = false;
+  /** True while appendEvents runs: entries then are awaited, never abandoned. */
+  #writing = false;
 
   roundTrips = 0;
   failures = 0;
@@ -79,6 +83,7 @@ export class EventWriter {
     return new Promise<void>((resolve, reject) => {
       const entry: Entry = { event, order: this.#nextOrder++, resolve, reject };
       if (deadlineMs !== undefined) {
+        entry.expiresAt = performance.now() + deadlineMs;
         entry.deadline = setTimeout(() => this.#giveUp(entry), deadlineMs);
       }
       this.#queue.push(entry);
@@ -136,13 +141,15 @@ export class EventWriter {
     this.#running = true;
     try {
       while (this.#queue.length > 0 && !this.#stopped) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
-        for (const entry of batch) clearTimeout(entry.deadline);
-        this.#inFlight = batch;
-        const written = await this.#writeWithRetry(batch.map((entry) => entry.event));
+        this.#inFlight = this.#queue.splice(0, this.#maxBatch);
+        const written = await this.#writeWithRetry();
         if (!written) return;
+        const batch = this.#inFlight;
         this.#inFlight = [];
-        for (const entry of batch) entry.resolve();
+        for (const entry of batch) {
+          clearTimeout(entry.deadline);
+          entry.resolve();
+        }
         this.#settleFlushes();
       }
     } finally {
@@ -150,15 +157,24 @@ export class EventWriter {
     }
   }
 
-  /** False only when `close` stopped the writer while it was retrying. */
-  async #writeWithRetry(events: NewEvent[]): Promise<boolean> {
+  /**
+   * Writes #inFlight, retrying. Between attempts, entries whose deadline passed leave the
+   * batch (their caller is told), so a dead database never holds a user's message hostage.
+   * False only when `close` stopped the writer while it was retrying.
+   */
+  async #writeWithRetry(): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
+      if (this.#inFlight.length === 0) return true;
       try {
-        await this.#store.appendEvents(events);
+        this.#writing = true;
+        await this.#store.appendEvents(this.#inFlight.map((entry) => entry.event));
+        this.#writing = false;
         this.roundTrips += 1;
         return !this.#stopped;
       } catch (error) {
+        this.#writing = false;
         this.failures += 1;
+        this.#expireInFlight();
         try {
           this.#onError?.(error, attempt);
         } catch {
@@ -177,10 +193,26 @@ export class EventWriter {
   }
 
   #giveUp(entry: Entry): void {
-    const index = this.#queue.indexOf(entry);
-    if (index === -1) return; // already handed to a write: it will be awaited, not abandoned
-    this.#queue.splice(index, 1);
+    const queued = this.#queue.indexOf(entry);
+    if (queued !== -1) {
+      this.#queue.splice(queued, 1);
+    } else {
+      // Inside a running write it is awaited, not abandoned; between retries it may leave.
+      const retrying = this.#writing ? -1 : this.#inFlight.indexOf(entry);
+      if (retrying === -1) return;
+      this.#inFlight.splice(retrying, 1);
+    }
     entry.reject(storageUnavailable());
+    this.#settleFlushes();
+  }
+
+  /** After a failed attempt: the entries whose deadline passed during it give up now. */
+  #expireInFlight(): void {
+    const now = performance.now();
+    const expired = this.#inFlight.filter((entry) => entry.expiresAt !== undefined && entry.expiresAt <= now);
+    if (expired.length === 0) return;
+    this.#inFlight = this.#inFlight.filter((entry) => !expired.includes(entry));
+    for (const entry of expired) entry.reject(storageUnavailable());
     this.#settleFlushes();
   }
 

@@ -30,6 +30,7 @@ export class ToolRegistry {
   async run(name: string, input: unknown, signal: AbortSignal): Promise<unknown> {
     const tool = this.#tools.get(name);
     if (!tool) throw new ParleyError('tool_error', `unknown tool "${name}"`);
+    if (signal.aborted) throw new ParleyError('tool_error', `${name} was cancelled`);
     const parsed = tool.parameters.safeParse(input);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
@@ -51,6 +52,8 @@ export class ToolRegistry {
 
 /** A tool that ignores its signal still cannot hold the turn past its deadline. */
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // Once the race is lost nobody awaits `work`; its later failure must not go unhandled.
+  work.catch(() => undefined);
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -8,6 +8,8 @@ import { databaseVariants, type TestDatabase } from './databases.js';
 class UnreliableStore implements Pick<SessionStore, 'appendEvents'> {
   down = false;
   failuresLeft = 0;
+  /** While set, a write waits for it: a slow database, not a dead one. */
+  hold: Promise<void> | null = null;
   /** Sizes of the batches that were written. */
   readonly writtenBatches: number[] = [];
   #callListeners: Array<() => void> = [];
@@ -23,6 +25,7 @@ class UnreliableStore implements Pick<SessionStore, 'appendEvents'> {
     const listeners = this.#callListeners;
     this.#callListeners = [];
     for (const listener of listeners) listener();
+    if (this.hold) await this.hold;
     if (this.down || this.failuresLeft > 0) {
       if (!this.down) this.failuresLeft -= 1;
       throw new Error('connection refused (on purpose)');
@@ -130,19 +133,33 @@ describe.each(databaseVariants)('event writer on $kind', (variant) => {
     expect(await storedContents()).toStrictEqual(['running turn', 'later event']);
   });
 
-  it('waits for a message already handed to a write, past its deadline', async () => {
+  it('waits for a message inside a running write, past its deadline', async () => {
+    const writer = new EventWriter(unreliable, { retryBaseMs: 1, retryMaxMs: 5 });
+    let release!: () => void;
+    unreliable.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const writing = unreliable.nextCall();
+    const inFlight = writer.append(event('a', 1, 'slow but written'), { deadlineMs: 5 });
+    await writing;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    unreliable.hold = null;
+    await expect(inFlight).resolves.toBeUndefined();
+    expect(await storedContents()).toStrictEqual(['slow but written']);
+  });
+
+  it('gives up on a message whose writes keep failing past its deadline, and never writes it later', async () => {
     const writer = new EventWriter(unreliable, { retryBaseMs: 1, retryMaxMs: 5 });
     unreliable.down = true;
     const failing = unreliable.nextCall();
-    const inFlight = writer.append(event('a', 1, 'in flight'), { deadlineMs: 5 });
+    const refused = writer.append(event('a', 1, 'refused'), { deadlineMs: 20 });
+    const turnEvent = writer.append(event('a', 2, 'kept'));
     await failing;
-    // Appended later with the same deadline, so once it is refused the first one's deadline has passed too.
-    const queued = writer.append(event('b', 1, 'queued'), { deadlineMs: 5 });
-    await expect(queued).rejects.toMatchObject({ code: 'storage_unavailable' });
-
+    await expect(refused).rejects.toMatchObject({ code: 'storage_unavailable' });
     unreliable.down = false;
-    await expect(inFlight).resolves.toBeUndefined();
-    expect(await storedContents()).toStrictEqual(['in flight']);
+    await turnEvent;
+    expect(await storedContents()).toStrictEqual(['kept']);
   });
 
   it('refuses a message at once when the queue is full, but still takes events of running turns', async () => {

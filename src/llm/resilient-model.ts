@@ -1,0 +1,61 @@
+import type { LanguageModelV3, LanguageModelV3CallOptions } from '@ai-sdk/provider';
+import { firstThatStarts } from './fallback-chain.js';
+import { classifyProviderError, ModelTimeoutError, type ProviderLabel } from './map-provider-error.js';
+import { openModelStream, type StreamTimeouts } from './open-model-stream.js';
+import { withRetries, type RetryPolicy } from './with-retries.js';
+
+export interface ModelCandidate extends ProviderLabel {
+  model: LanguageModelV3;
+}
+
+export interface ResilienceOptions extends StreamTimeouts {
+  retry: RetryPolicy;
+}
+
+/**
+ * One model as the AI SDK sees it, behind which each step (each model call of a turn) is
+ * retried before its first token and falls back along the candidates; after the first
+ * token a failure ends the step with a ParleyError. Doing this per step, below `streamText`,
+ * means a retry never repeats a tool call or text of an earlier step.
+ */
+export function createResilientModel(candidates: readonly ModelCandidate[], options: ResilienceOptions): LanguageModelV3 {
+  const primary = candidates[0];
+  if (primary === undefined) throw new Error('createResilientModel needs at least one model');
+
+  const eachCandidate = <T>(signal: AbortSignal | undefined, attempt: (candidate: ModelCandidate) => Promise<T>) =>
+    firstThatStarts(
+      candidates,
+      (candidate) =>
+        withRetries(() => attempt(candidate), {
+          policy: options.retry,
+          signal,
+          classify: (error) => classifyProviderError(error, candidate),
+        }),
+      { signal, name: (candidate) => `${candidate.provider} (${candidate.modelId})` },
+    );
+
+  return {
+    specificationVersion: 'v3',
+    provider: primary.provider,
+    modelId: primary.modelId,
+    supportedUrls: {},
+    doStream: (callOptions: LanguageModelV3CallOptions) =>
+      eachCandidate(callOptions.abortSignal, (candidate) => openModelStream(candidate.model, candidate, callOptions, options)),
+    doGenerate: (callOptions: LanguageModelV3CallOptions) =>
+      eachCandidate(callOptions.abortSignal, (candidate) => generateWithin(candidate.model, callOptions, options.firstTokenTimeoutMs)),
+  };
+}
+
+/** A one-shot call (summaries) under the first-token limit. */
+async function generateWithin(model: LanguageModelV3, callOptions: LanguageModelV3CallOptions, timeoutMs: number) {
+  const request = new AbortController();
+  const signal = callOptions.abortSignal ? AbortSignal.any([callOptions.abortSignal, request.signal]) : request.signal;
+  const timer = setTimeout(() => request.abort(), timeoutMs);
+  try {
+    return await model.doGenerate({ ...callOptions, abortSignal: signal });
+  } catch (error) {
+    throw request.signal.aborted && !callOptions.abortSignal?.aborted ? new ModelTimeoutError('first-token', timeoutMs) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,50 @@
+import { generateText, type LanguageModel } from 'ai';
+import type { HistoryItem } from '../protocol/index.js';
+import { emptyConversationSummary, extractiveSummary } from './summarize-extractive.js';
+import { buildSummaryRequest, summarySystemPrompt } from './summarize-prompt.js';
+import { formatTranscript, toTranscriptEntries } from './summarize-transcript.js';
+
+export { extractiveSummary } from './summarize-extractive.js';
+export { summaryInstruction } from './summarize-prompt.js';
+
+export interface SummaryRequest {
+  model: LanguageModel;
+  history: readonly HistoryItem[];
+  signal?: AbortSignal;
+  /** Upper bound for the model call; past it the extractive summary is used. */
+  timeoutMs?: number;
+}
+
+export interface SessionSummary {
+  summary: string;
+  method: 'model' | 'extractive';
+}
+
+const defaultTimeoutMs = 30_000;
+const maxSummaryCharacters = 2_000;
+
+/**
+ * A session's summary, written by the model in one call. A session must always get a summary,
+ * so any failure (network, refusal, empty text, timeout) falls back to the extractive one.
+ */
+export async function summarizeConversation(request: SummaryRequest): Promise<SessionSummary> {
+  const entries = toTranscriptEntries(request.history);
+  if (!entries.some((entry) => entry.role === 'user' || entry.role === 'assistant')) {
+    return { summary: emptyConversationSummary, method: 'extractive' };
+  }
+  const timeout = AbortSignal.timeout(request.timeoutMs ?? defaultTimeoutMs);
+  try {
+    const result = await generateText({
+      model: request.model,
+      system: summarySystemPrompt,
+      prompt: buildSummaryRequest(formatTranscript(entries)),
+      maxRetries: 1,
+      abortSignal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
+    });
+    const summary = result.text.trim();
+    if (summary.length > 0) return { summary: summary.slice(0, maxSummaryCharacters), method: 'model' };
+  } catch {
+    // Falls through to the extractive summary; the caller logs the method it got.
+  }
+  return { summary: extractiveSummary(request.history), method: 'extractive' };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { systemPrompt } from '../../../src/llm/model-runner.js';
+import { createOfflineModel } from '../../../src/llm/offline/offline-model.js';
+import { capabilities, configureHint, firstTurnNote, offlineIntro } from '../../../src/llm/offline/offline-texts.js';
+import { runModelTurn } from '../../../src/llm/run-model-turn.js';
+import { toModelMessages } from '../../../src/llm/to-model-messages.js';
+import type { TurnEvent } from '../../../src/llm/turn-event.js';
+import type { HistoryItem } from '../../../src/protocol/index.js';
+import { runOffline, textOf } from './stream-helpers.js';
+import { createTestToolRegistry } from './test-tool-registry.js';
+
+/** A conversation as the event log keeps it: each user message, then the whole assistant answer. */
+function history(...turns: Array<[user: string, assistant: string]>): HistoryItem[] {
+  return turns.flatMap(([user, assistant], index): HistoryItem[] => [
+    { type: 'user_message', content: user, seq: index * 2 + 1, created_at: '2025-01-01T00:00:00.000Z' },
+    { type: 'assistant_message', content: assistant, status: 'complete', seq: index * 2 + 2, created_at: '2025-01-01T00:00:00.000Z' },
+  ]);
+}
+
+function ask(earlier: HistoryItem[], question: string) {
+  return runOffline([...toModelMessages(earlier), { role: 'user', content: question }]);
+}
+
+async function collect(events: AsyncGenerator<TurnEvent>): Promise<TurnEvent[]> {
+  const seen: TurnEvent[] = [];
+  for await (const event of events) seen.push(event);
+  return seen;
+}
+
+describe('what the offline model says about itself', () => {
+  it('introduces itself as the offline model on the first turn, with how to configure a real one', async () => {
+    const text = textOf(await runOffline('tell me a joke'));
+    expect(text).toBe(`${offlineIntro} I can't answer that properly without a real model. ${capabilities} ${configureHint}`);
+    expect(text).toContain('GEMINI_API_KEY');
+    expect(text).toContain('OPENAI_BASE_URL');
+  });
+
+  it('adds the offline note to other first-turn answers', async () => {
+    expect(textOf(await runOffline('hello'))).toBe(`Hello! How can I help?\n\n${firstTurnNote}`);
+  });
+
+  it('keeps later small talk short', async () => {
+    const earlier = history(['hello', `Hello! How can I help?\n\n${firstTurnNote}`]);
+    expect(textOf(await ask(earlier, 'thanks!'))).toBe("You're welcome!");
+  });
+
+  it('says what it is whenever asked, on any turn', async () => {
+    const earlier = history(['hello', 'Hello! How can I help?'], ['thanks', "You're welcome!"]);
+    expect(textOf(await ask(earlier, 'Who are you?'))).toBe(`${offlineIntro} ${capabilities} ${configureHint}`);
+  });
+});
+
+describe('memory across turns', () => {
+  const earlier = history(
+    ['my name is Ada', 'Nice to meet you, Ada! I will remember your name for the rest of this conversation.'],
+    ['what is 12*(3+4)?', '12*(3+4) = 84.'],
+  );
+
+  it('remembers the name the user gave', async () => {
+    expect(textOf(await ask(earlier, 'what is my name?'))).toBe('Your name is Ada.');
+  });
+
+  it('quotes the previous question', async () => {
+    expect(textOf(await ask(earlier, 'what did I ask before?'))).toBe('Your previous message was: "what is 12*(3+4)?"');
+    expect(textOf(await ask(earlier, 'What was my previous question?'))).toBe('Your previous message was: "what is 12*(3+4)?"');
+  });
+
+  it('lists what was talked about', async () => {
+    expect(textOf(await ask(earlier, 'what did we talk about?'))).toBe('So far you said:\n- "my name is Ada"\n- "what is 12*(3+4)?"');
+  });
+
+  it('says so when there is nothing to remember yet', async () => {
+    expect(textOf(await runOffline('what is my name?'))).toBe(
+      `You have not told me your name yet. Tell me with "my name is ...".\n\n${firstTurnNote}`,
+    );
+  });
+
+  it('runs as a Parley turn: history from the event log in, turn events out', async () => {
+    const events = await collect(
+      runModelTurn({
+        model: createOfflineModel({ tokenDelayMs: 0 }),
+        system: systemPrompt,
+        messages: toModelMessages([
+          ...earlier,
+          { type: 'user_message', content: 'and 2^10?', seq: 5, created_at: '2025-01-01T00:00:00.000Z' },
+        ]),
+        tools: createTestToolRegistry(),
+        maxSteps: 5,
+        signal: new AbortController().signal,
+      }),
+    );
+
+    expect(events.map((event) => (event.type === 'tool_result' ? { ...event, durationMs: 0 } : event))).toStrictEqual([
+      { type: 'tool_call', callId: 'offline-6-0', name: 'calculator', arguments: { expression: '2^10' } },
+      { type: 'tool_result', callId: 'offline-6-0', name: 'calculator', result: { expression: '2^10', result: 1024 }, durationMs: 0 },
+      { type: 'text', text: '2^10 ' },
+      { type: 'text', text: '= ' },
+      { type: 'text', text: '1024.' },
+      // Output is estimated at four characters a token: the call (31 characters), then "2^10 = 1024.".
+      { type: 'finish', finishReason: 'stop', usage: { promptTokens: expect.any(Number), completionTokens: 8 + 3 } },
+    ]);
+  });
+});

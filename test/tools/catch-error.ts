@@ -1,0 +1,12 @@
+import { ParleyError } from '../../src/errors/index.js';
+
+/** The ParleyError a call throws, so a test can assert its code and message together. */
+export function catchError(work: () => unknown): ParleyError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof ParleyError) return error;
+    throw new Error(`expected a ParleyError, got ${String(error)}`);
+  }
+  throw new Error('expected an error, but the call succeeded');
+}
