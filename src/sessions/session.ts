@@ -15,13 +15,27 @@ export interface SessionDependencies {
   limits: {
     maxMessageChars: number;
     messagesPerMinute: number;
-    /** How long the user's message may wait for the database before the user is told. */
+    /**
+     * How long the user's message may wait for the database before the user is told, and
+     * how long `done` waits for the answer to be stored before it is sent anyway.
+     */
     ackDeadlineMs: number;
     backpressure: BackpressureLimits;
   };
   onTurnEnd?: (session: Session, result: TurnResult) => void;
   onSlowConsumer?: () => void;
   onWriteError?: (error: unknown) => void;
+}
+
+/** Resolves when `work` settles or after `ms`, whichever is first; the work goes on. */
+function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 interface ReplayFrame {
@@ -201,10 +215,13 @@ export class Session {
       (signal) => this.dependencies.runner.runTurn({ history, signal }),
       {
         emit: (frame) => this.#emit(frame),
+        reserveSeq: () => ++this.#seq,
+        emitAt: (seq, frame) => this.#emitNumbered(seq, frame),
         record: (event, seq) => {
           const full: NewEvent = { session_id: this.id, seq, ...event };
-          this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
           this.#pushHistory(full);
+          const written = this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
+          return waitAtMost(written, this.dependencies.limits.ackDeadlineMs);
         },
       },
       history,

@@ -7,8 +7,14 @@ import type { NewEvent } from '../store/types.js';
 export interface TurnOutput {
   /** Numbers the frame, sends it to every socket, keeps it for replay; returns its seq. */
   emit(frame: UnsequencedFrame): number;
-  /** Queues the event for the database (never awaited here) and adds it to the history. */
-  record(event: Pick<NewEvent, 'event_type' | 'content' | 'metadata'>, seq: number): void;
+  /** Takes the next seq for a frame sent later with `emitAt` (nothing else is numbered meanwhile). */
+  reserveSeq(): number;
+  emitAt(seq: number, frame: UnsequencedFrame): void;
+  /**
+   * Queues the event for the database and adds it to the history. Resolves once it is
+   * durable, or after `durableWaitMs` if the database is slow (the write goes on); never rejects.
+   */
+  record(event: Pick<NewEvent, 'event_type' | 'content' | 'metadata'>, seq: number): Promise<void>;
 }
 
 export interface TurnResult {
@@ -93,7 +99,7 @@ export class Turn {
             break;
           case 'tool_call': {
             const seq = this.output.emit({ type: 'tool_call', call_id: event.callId, name: event.name, arguments: event.arguments });
-            this.output.record(
+            void this.output.record(
               { event_type: 'tool_call', content: event.name, metadata: { call_id: event.callId, name: event.name, arguments: event.arguments } },
               seq,
             );
@@ -108,7 +114,7 @@ export class Turn {
               ...outcome,
               duration_ms: event.durationMs,
             });
-            this.output.record(
+            void this.output.record(
               {
                 event_type: 'tool_result',
                 content: event.name,
@@ -142,18 +148,11 @@ export class Turn {
     const durationMs = this.#elapsed();
 
     if (error) this.output.emit(error.toFrame());
-    const doneSeq = this.output.emit({
-      type: 'done',
-      finish_reason: finishReason,
-      usage: {
-        ...(finalUsage.promptTokens === undefined ? {} : { prompt_tokens: finalUsage.promptTokens }),
-        ...(finalUsage.completionTokens === undefined ? {} : { completion_tokens: finalUsage.completionTokens }),
-        ...(finalUsage.estimated ? { estimated: true } : {}),
-      },
-      ...(ttftMs === null ? {} : { ttft_ms: ttftMs }),
-      duration_ms: durationMs,
-    });
-    this.output.record(
+    // `done` means the answer is stored: it waits for the assistant_message (and, the writer
+    // being ordered, every event before it). Tokens never wait; only this last frame does.
+    const doneSeq = this.output.reserveSeq();
+    this.#status = status;
+    await this.output.record(
       {
         event_type: 'assistant_message',
         content: text,
@@ -170,7 +169,17 @@ export class Turn {
       },
       doneSeq,
     );
-    this.#status = status;
+    this.output.emitAt(doneSeq, {
+      type: 'done',
+      finish_reason: finishReason,
+      usage: {
+        ...(finalUsage.promptTokens === undefined ? {} : { prompt_tokens: finalUsage.promptTokens }),
+        ...(finalUsage.completionTokens === undefined ? {} : { completion_tokens: finalUsage.completionTokens }),
+        ...(finalUsage.estimated ? { estimated: true } : {}),
+      },
+      ...(ttftMs === null ? {} : { ttft_ms: ttftMs }),
+      duration_ms: durationMs,
+    });
     return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, ...(error ? { error } : {}) };
   }
 
