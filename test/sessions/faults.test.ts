@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/open-database.js';
+import { createSessionStore } from '../../src/store/session-store.js';
 import { startServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
 import { endless, failAfterTokens, flood, scriptedRunner } from '../support/scripted-runner.js';
@@ -75,16 +80,23 @@ describe('a slow client', () => {
 });
 
 describe('shutdown', () => {
-  it('cancels a turn that outlives the timeout, keeps it as interrupted and closes sockets with 1001', async () => {
-    const server = await startServer({ SHUTDOWN_TIMEOUT_MS: '100' }, { runner: scriptedRunner((signal) => endless(signal)) });
+  it('cancels a turn that outlives the timeout, stores it as interrupted and closes sockets with 1001', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-shutdown-'));
+    const server = await startServer({ SHUTDOWN_TIMEOUT_MS: '100', DATA_DIR: dataDir }, { runner: scriptedRunner((signal) => endless(signal)) });
     const client = await TestClient.connect(server.wsUrl, 'shutdown-turn');
     client.send({ type: 'message', content: 'go on forever' });
     await client.waitFor('token');
-    const { store } = server.app.parley;
     const closing = server.close();
     expect((await client.waitFor('done')).finish_reason).toBe('interrupted');
     expect(await client.closed()).toBe(1001);
     await closing;
-    void store;
+    const delivered = TestClient.text(client.frames);
+
+    const database = await openDatabase({ dataDir, prepare: 'auto', poolSize: 1 });
+    const events = await createSessionStore(database).loadEvents('shutdown-turn');
+    expect(events.map((event) => event.event_type)).toStrictEqual(['user_message', 'assistant_message']);
+    expect(events[1]).toMatchObject({ content: delivered, metadata: { status: 'interrupted' } });
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 });
