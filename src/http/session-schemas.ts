@@ -2,6 +2,21 @@ import { z } from 'zod';
 import { sessionIdSchema } from '../protocol/index.js';
 
 /** REST shapes: the same zod schemas validate requests, serialize replies and write /openapi.json. */
+/** What finalize writes (src/jobs/session-metrics.ts); empty while the session is active. */
+export const sessionMetadataSchema = z
+  .object({
+    duration_seconds: z.number().optional(),
+    message_count: z.number().int().optional(),
+    turns: z.number().int().optional(),
+    tool_calls: z.number().int().optional(),
+    prompt_tokens: z.number().int().optional(),
+    completion_tokens: z.number().int().optional(),
+    ttft_ms_mean: z.number().nullable().optional(),
+    ttft_ms_p95: z.number().nullable().optional(),
+    summary_method: z.enum(['model', 'extractive']).optional(),
+  })
+  .catchall(z.unknown());
+
 export const sessionSchema = z.object({
   session_id: z.string(),
   user_id: z.string().nullable(),
@@ -9,13 +24,18 @@ export const sessionSchema = z.object({
   end_time: z.string().nullable(),
   is_active: z.boolean(),
   summary: z.string().nullable(),
-  metadata: z.record(z.string(), z.unknown()).describe('After finalize: duration_seconds, message_count, turns, tool_calls, tokens, ttft_ms_mean, ttft_ms_p95'),
+  metadata: sessionMetadataSchema.describe('After finalize: duration_seconds, message_count, turns, tool_calls, tokens, ttft_ms_mean, ttft_ms_p95'),
 });
+
+export type SessionResource = z.infer<typeof sessionSchema>;
+export type SessionMetadata = z.infer<typeof sessionMetadataSchema>;
 
 export const sessionPageSchema = z.object({
   sessions: z.array(sessionSchema),
   next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next (older) page'),
 });
+
+export type SessionPageResource = z.infer<typeof sessionPageSchema>;
 
 export const eventSchema = z.object({
   id: z.number().int(),

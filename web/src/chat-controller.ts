@@ -1,0 +1,61 @@
+import { SessionSocket } from './connection/session-socket.js';
+import { initialChatState } from './state/chat-state.js';
+import { ChatStore } from './state/chat-store.js';
+import { randomId } from './state/random-id.js';
+
+/** The edge of the page: wires the socket to the store and turns user actions into frames. */
+export class ChatController {
+  readonly store: ChatStore;
+  readonly #socket: SessionSocket;
+
+  constructor(readonly sessionId: string, userId: string, onRefused: (reason: string) => void) {
+    this.store = new ChatStore(initialChatState(sessionId));
+    this.#socket = new SessionSocket({
+      sessionId,
+      userId,
+      lastSeq: () => this.store.state.lastSeq,
+      onStatus: (status) => this.store.dispatch({ type: 'connection', status }),
+      onRefused,
+      onFrame: (frame) => {
+        this.store.dispatch({ type: 'frame', frame });
+        // Messages typed while disconnected, or sent and not acked before the drop: the
+        // server runs a known id only once, so resending cannot duplicate a turn.
+        if (frame.type === 'session') this.#resendPending();
+      },
+    });
+  }
+
+  start(): void {
+    this.#socket.start();
+  }
+
+  stop(): void {
+    this.#socket.stop();
+  }
+
+  /** `interrupt`: stop the answer being written and answer this instead. */
+  send(content: string, interrupt = false): void {
+    const id = randomId();
+    this.store.dispatch({ type: 'send', id, content });
+    this.#socket.send({ type: 'message', content, id, ...(interrupt ? { interrupt: true } : {}) });
+  }
+
+  retry(id: string): void {
+    const turn = this.store.state.turns.find((candidate) => candidate.user?.id === id);
+    if (!turn?.user) return;
+    this.store.dispatch({ type: 'retry', id });
+    this.#socket.send({ type: 'message', content: turn.user.content, id });
+  }
+
+  cancel(): void {
+    this.#socket.send({ type: 'cancel' });
+  }
+
+  #resendPending(): void {
+    for (const turn of this.store.state.turns) {
+      if (turn.user?.state === 'pending' && turn.user.id !== undefined) {
+        this.#socket.send({ type: 'message', content: turn.user.content, id: turn.user.id });
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { getSession, type SessionSummary } from '../api/sessions-api.js';
+import { ChatController } from '../chat-controller.js';
+import { browserUserId, newSessionId, sessionIdFromAddress, showSessionInAddress } from '../session-address.js';
+import { errorWords } from '../text/error-words.js';
+import { AnswerAnnouncer } from './answer-announcer.js';
+import { ChatLog } from './chat-log.js';
+import { Composer } from './composer.js';
+import { ConnectionBadge } from './connection-badge.js';
+import { EmptyState } from './empty-state.js';
+import { ModelNote } from './model-note.js';
+import { SessionDetails } from './session-details.js';
+import { SessionList } from './session-list.js';
+import { useChatState } from './use-chat-state.js';
+import { useSessionList } from './use-session-list.js';
+
+const userId = browserUserId();
+
+/** A session this page just made up has no summary to fetch yet. */
+const createdHere = new Set<string>();
+
+function initialSessionId(): string {
+  const fromAddress = sessionIdFromAddress();
+  if (fromAddress) return fromAddress;
+  const created = newSessionId();
+  createdHere.add(created);
+  showSessionInAddress(created, 'replace');
+  return created;
+}
+
+export function App() {
+  const [sessionId, setSessionId] = useState(initialSessionId);
+  const [refused, setRefused] = useState<string | null>(null);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [details, setDetails] = useState<SessionSummary | null>(null);
+  const [draft, setDraft] = useState<{ text: string; version: number }>();
+
+  const controller = useMemo(() => new ChatController(sessionId, userId, setRefused), [sessionId]);
+  useEffect(() => {
+    setRefused(null);
+    controller.start();
+    return () => controller.stop();
+  }, [controller]);
+  const state = useChatState(controller.store);
+  const sessions = useSessionList();
+
+  useEffect(() => {
+    let current = true;
+    setDetails(null);
+    if (createdHere.has(sessionId)) return;
+    getSession(sessionId).then((found) => current && setDetails(found), () => undefined);
+    return () => {
+      current = false;
+    };
+  }, [sessionId]);
+
+  // A finished turn may have created this session or changed its length: refresh the list.
+  const wasAnswering = useRef(false);
+  useEffect(() => {
+    if (wasAnswering.current && !state.turnInProgress) sessions.refresh();
+    wasAnswering.current = state.turnInProgress;
+  }, [state.turnInProgress]);
+
+  useEffect(() => {
+    if (!drawerOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setDrawerOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [drawerOpen]);
+
+  useEffect(() => {
+    const onPopState = () => setSessionId(sessionIdFromAddress() ?? newSessionId());
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
+
+  const open = useCallback((id: string) => {
+    showSessionInAddress(id, 'push');
+    setSessionId(id);
+    setDrawerOpen(false);
+    sessions.refresh();
+  }, [sessions.refresh]);
+
+  const startNew = useCallback(() => {
+    const created = newSessionId();
+    createdHere.add(created);
+    open(created);
+  }, [open]);
+  const stop = useCallback(() => controller.cancel(), [controller]);
+  const firstMessage = state.turns.find((turn) => turn.user)?.user?.content;
+  const title = firstMessage ? firstLine(firstMessage) : details?.summary ? firstLine(details.summary) : 'New conversation';
+  const empty = state.loaded && state.turns.length === 0;
+
+  return (
+    <div class={`app ${drawerOpen ? 'drawer-open' : ''}`}>
+      <aside class="sidebar" id="sidebar" aria-label="Sessions panel">
+        <div class="sidebar-head">
+          <span class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Parley</span>
+          <button type="button" class="button primary small" onClick={startNew}>New session</button>
+        </div>
+        <SessionList
+          sessions={sessions.sessions}
+          currentId={sessionId}
+          loading={sessions.loading}
+          failed={sessions.failed}
+          hasMore={sessions.hasMore}
+          onOpen={open}
+          onMore={sessions.more}
+        />
+      </aside>
+      <button type="button" class="scrim" aria-label="Close the sessions panel" tabIndex={-1} onClick={() => setDrawerOpen(false)} />
+      <main class="chat">
+        <header class="topbar">
+          <button
+            type="button"
+            class="button icon menu"
+            aria-label="Sessions"
+            aria-controls="sidebar"
+            aria-expanded={drawerOpen}
+            onClick={() => setDrawerOpen(!drawerOpen)}
+          >
+            <span aria-hidden="true">☰</span>
+          </button>
+          <h1 class="title" title={title}>{title}</h1>
+          {state.model ? (
+            <span class="model" title="The model answering">
+              {state.model.provider} · {state.model.model}
+            </span>
+          ) : null}
+          <ConnectionBadge status={refused ? 'offline' : state.connection} />
+        </header>
+        {refused ? <div class="banner banner-error" role="alert">{errorWords('bad_request')}</div> : null}
+        {state.notice ? (
+          <div class={`banner ${state.notice.recoverable ? 'banner-warning' : 'banner-error'}`} role="alert" data-code={state.notice.code}>
+            <span>{errorWords(state.notice.code)}</span>
+            <button type="button" class="link-button" onClick={() => controller.store.dispatch({ type: 'dismiss-notice' })}>Dismiss</button>
+          </div>
+        ) : null}
+        <ChatLog turns={state.turns} onRetry={(id) => controller.retry(id)}>
+          {details ? <SessionDetails session={details} /> : null}
+          {state.model?.provider === 'offline' ? <ModelNote open={empty} /> : null}
+          {!state.loaded ? <p class="loading muted">Opening the conversation…</p> : null}
+          {empty ? <EmptyState onPick={(text) => setDraft({ text, version: (draft?.version ?? 0) + 1 })} /> : null}
+        </ChatLog>
+        <Composer
+          answering={state.turnInProgress}
+          disabled={refused !== null}
+          onSend={(content, interrupt) => controller.send(content, interrupt)}
+          onStop={stop}
+          {...(draft ? { draft } : {})}
+        />
+        <AnswerAnnouncer turns={state.turns} />
+      </main>
+    </div>
+  );
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 60)}…` : line;
+}

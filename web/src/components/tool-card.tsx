@@ -1,0 +1,81 @@
+import type { ToolPart } from '../state/chat-state.js';
+import { formatDuration } from '../text/format.js';
+
+const toolLabels: Record<string, string> = { calculator: 'Calculator', fetch_data: 'Data lookup' };
+
+/** A tool call in the flow of the answer: what was asked, what came back, how long it took. */
+export function ToolCard({ part }: { part: ToolPart }) {
+  const state = !part.finished ? 'running' : part.error !== undefined ? 'failed' : part.durationMs === undefined && !('result' in part) ? 'unknown' : 'done';
+  const label = toolLabels[part.name] ?? part.name;
+  return (
+    <section class={`tool-card tool-${state}`} aria-label={`Tool ${label}: ${state}`} data-tool={part.name} data-state={state}>
+      <header class="tool-head">
+        <span class="tool-icon" aria-hidden="true">{part.name === 'calculator' ? '∑' : '⌕'}</span>
+        <span class="tool-name">{label}</span>
+        <span class="tool-status">
+          {state === 'running' ? (
+            <>
+              <span class="spinner" aria-hidden="true" /> running…
+            </>
+          ) : state === 'failed' ? (
+            'failed'
+          ) : state === 'unknown' ? (
+            'did not finish'
+          ) : (
+            ''
+          )}
+          {part.durationMs !== undefined ? <span class="tool-time">{formatDuration(part.durationMs)}</span> : null}
+        </span>
+      </header>
+      <div class="tool-body">
+        <ToolValue label="Input" value={part.arguments} />
+        {part.error !== undefined ? <div class="tool-row tool-error"><span class="tool-key">Error</span><span>{part.error}</span></div> : null}
+        {'result' in part && part.error === undefined ? <ToolValue label="Result" value={mainValue(part.result)} /> : null}
+      </div>
+    </section>
+  );
+}
+
+function ToolValue({ label, value }: { label: string; value: unknown }) {
+  const text = describe(value);
+  if (text.length > 160 || text.includes('\n')) {
+    return (
+      <details class="tool-row tool-long">
+        <summary>
+          <span class="tool-key">{label}</span> <span class="tool-preview">{text.slice(0, 80).replace(/\s+/g, ' ')}…</span>
+        </summary>
+        <pre>{text}</pre>
+      </details>
+    );
+  }
+  return (
+    <div class="tool-row">
+      <span class="tool-key">{label}</span>
+      <code>{text}</code>
+    </div>
+  );
+}
+
+/** `{expression, result}` reads best as its result: the input is shown above it. */
+function mainValue(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && 'result' in value) {
+    const result = (value as { result: unknown }).result;
+    if (result === null || typeof result !== 'object') return result;
+  }
+  return value;
+}
+
+/** A single-field object shows its value (`{expression: "2+2"}` reads as `2+2`). */
+function describe(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') return String(value);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && typeof entries[0]![1] !== 'object') return String(entries[0]![1]);
+    if (entries.every(([, item]) => item === null || typeof item !== 'object')) {
+      return entries.map(([key, item]) => `${key}: ${String(item)}`).join(', ');
+    }
+  }
+  return JSON.stringify(value, null, 2);
+}

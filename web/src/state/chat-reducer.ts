@@ -1,0 +1,215 @@
+import type { DoneFrame, ErrorFrame, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
+import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnStatus } from './chat-state.js';
+import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
+
+export type ChatAction =
+  | { type: 'frame'; frame: ServerFrame }
+  | { type: 'send'; id: string; content: string }
+  /** The user chose to retry a message that was not sent. */
+  | { type: 'retry'; id: string }
+  | { type: 'connection'; status: ConnectionStatus }
+  | { type: 'dismiss-notice' };
+
+/**
+ * The page's whole protocol logic: frames and user actions in, view state out. Pure, so
+ * resume, dedupe and ordering are tested without a browser.
+ */
+export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case 'frame':
+      return applyFrame(state, action.frame);
+    case 'send':
+      return {
+        ...state,
+        turns: [...state.turns, { key: `local-${action.id}`, user: { content: action.content, id: action.id, state: 'pending' }, parts: [], status: 'sending' }],
+      };
+    case 'retry':
+      return mapTurns(state, (turn) =>
+        turn.user?.id === action.id && turn.user.state === 'failed'
+          ? { key: turn.key, user: { ...turn.user, state: 'pending' }, parts: [], status: 'sending' }
+          : turn,
+      );
+    case 'connection':
+      return { ...state, connection: action.status };
+    case 'dismiss-notice':
+      return { ...state, notice: null };
+  }
+}
+
+function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
+  switch (frame.type) {
+    case 'session':
+      return applySession(state, frame);
+    case 'pong':
+      return state;
+    case 'error':
+      return applyError(state, frame);
+    case 'ack':
+      if (frame.duplicate) return applyDuplicateAck(state, frame.seq, frame.id);
+  }
+  // Frames at or below lastSeq were already applied (replayed after a reconnect): dropping
+  // them is what keeps resumed text free of duplicates. Seq may jump (coalesced tokens).
+  if (frame.seq <= state.lastSeq) return state;
+  const next = { ...state, lastSeq: frame.seq };
+  switch (frame.type) {
+    case 'ack': {
+      const index = frame.id === undefined ? -1 : state.turns.findIndex((turn) => turn.user !== null && turn.user.id === frame.id && turn.user.state !== 'stored');
+      if (index >= 0) {
+        return {
+          ...replaceTurn(next, index, (turn) => ({ ...turn, user: { ...turn.user!, state: 'stored', seq: frame.seq }, status: 'streaming' })),
+          turnInProgress: true,
+        };
+      }
+      // Another tab's message, or a turn replayed to a page that had not seen it.
+      const turn: ChatTurn = {
+        key: `seq-${frame.seq}`,
+        user: { content: frame.content ?? '', seq: frame.seq, state: 'stored', ...(frame.id === undefined ? {} : { id: frame.id }) },
+        parts: [],
+        status: 'streaming',
+      };
+      return { ...next, turns: [...next.turns, turn], turnInProgress: true };
+    }
+    case 'token':
+      return updateStreamingTurn(next, frame.seq, (turn) => ({ ...turn, parts: appendText(turn.parts, frame.content) }));
+    case 'tool_call':
+      return updateStreamingTurn(next, frame.seq, (turn) => ({
+        ...turn,
+        parts: [...turn.parts, { kind: 'tool', callId: frame.call_id, name: frame.name, arguments: frame.arguments, finished: false }],
+      }));
+    case 'tool_result':
+      return updateStreamingTurn(next, frame.seq, (turn) => {
+        const outcome = {
+          finished: true,
+          ...('result' in frame ? { result: frame.result } : {}),
+          ...(frame.error === undefined ? {} : { error: frame.error }),
+          durationMs: frame.duration_ms,
+        };
+        const known = turn.parts.some((part) => part.kind === 'tool' && part.callId === frame.call_id);
+        const parts: AnswerPart[] = known
+          ? turn.parts.map((part) => (part.kind === 'tool' && part.callId === frame.call_id ? { ...part, ...outcome } : part))
+          : [...turn.parts, { kind: 'tool', callId: frame.call_id, name: frame.name, arguments: {}, ...outcome }];
+        return { ...turn, parts };
+      });
+    case 'done':
+      return { ...updateStreamingTurn(next, frame.seq, (turn) => finishTurn(turn, frame)), turnInProgress: false };
+  }
+}
+
+/**
+ * A (re)connection. Completed turns come from history; what this page holds past the
+ * history (the turn in progress, up to lastSeq) stays, and the replayed frames after
+ * lastSeq continue it. Messages not acked yet stay pending (the controller resends them).
+ */
+function applySession(state: ChatState, frame: SessionFrame): ChatState {
+  const history = frame.history ?? [];
+  const historyTurns = turnsFromHistory(history);
+  const historySeq = lastSeqOf(history);
+  const storedIds = new Set(history.flatMap((item) => (item.type === 'user_message' && item.id !== undefined ? [item.id] : [])));
+  // The server knows less than this page did (a new session under this id): start over.
+  const serverForgot = frame.last_seq < state.lastSeq;
+  const kept = state.turns.filter((turn) => {
+    if (turn.user?.id !== undefined && storedIds.has(turn.user.id)) return false;
+    if (turn.user?.state === 'pending' || turn.user?.state === 'failed') return true;
+    if (serverForgot) return false;
+    const startSeq = turn.user?.seq;
+    return startSeq !== undefined && startSeq > historySeq;
+  });
+  const turns = [...historyTurns, ...kept].map((turn) =>
+    !frame.turn_in_progress && turn.status === 'streaming' ? { ...turn, status: 'interrupted' as const } : turn,
+  );
+  return {
+    ...state,
+    connection: 'live',
+    loaded: true,
+    model: frame.model,
+    turns,
+    lastSeq: serverForgot ? historySeq : Math.max(state.lastSeq, historySeq),
+    turnInProgress: frame.turn_in_progress,
+    notice: state.notice?.code === 'shutting_down' || state.notice?.code === 'slow_consumer' ? null : state.notice,
+  };
+}
+
+/** The message was accepted before (a resend after a reconnect): it must not show twice. */
+function applyDuplicateAck(state: ChatState, seq: number, id: string | undefined): ChatState {
+  if (id === undefined) return state;
+  const pendingIndex = state.turns.findIndex((turn) => turn.user?.id === id && turn.user.state !== 'stored');
+  if (pendingIndex < 0) return state;
+  const alreadyShown = state.turns.some((turn, index) => index !== pendingIndex && turn.user?.seq === seq);
+  if (alreadyShown) return { ...state, turns: state.turns.filter((_turn, index) => index !== pendingIndex) };
+  return replaceTurn(state, pendingIndex, (turn) => ({
+    ...turn,
+    user: { ...turn.user!, state: 'stored', seq },
+    status: state.turnInProgress ? 'streaming' : 'complete',
+  }));
+}
+
+function applyError(state: ChatState, frame: ErrorFrame): ChatState {
+  const error = { code: frame.code, message: frame.message };
+  const next = frame.seq === undefined ? state : { ...state, lastSeq: Math.max(state.lastSeq, frame.seq) };
+  if (frame.seq !== undefined && frame.seq <= state.lastSeq) return state;
+  // An error answering one of our messages: that message was not sent (or not stored).
+  const pendingIndex = frame.id === undefined ? -1 : state.turns.findIndex((turn) => turn.user !== null && turn.user.id === frame.id && turn.user.state === 'pending');
+  if (pendingIndex >= 0) {
+    return replaceTurn(next, pendingIndex, (turn) => ({ ...turn, user: { ...turn.user!, state: 'failed' }, status: 'not-sent', error }));
+  }
+  if (frame.seq !== undefined) {
+    const streamingIndex = findStreamingIndex(state.turns);
+    if (streamingIndex >= 0) return replaceTurn(next, streamingIndex, (turn) => ({ ...turn, error }));
+  }
+  return { ...next, notice: { ...error, recoverable: frame.recoverable } };
+}
+
+function finishTurn(turn: ChatTurn, frame: DoneFrame): ChatTurn {
+  const measures = {
+    finishReason: frame.finish_reason,
+    ...(frame.ttft_ms === undefined ? {} : { ttftMs: frame.ttft_ms }),
+    ...(frame.duration_ms === undefined ? {} : { durationMs: frame.duration_ms }),
+    ...(frame.usage?.prompt_tokens === undefined ? {} : { promptTokens: frame.usage.prompt_tokens }),
+    ...(frame.usage?.completion_tokens === undefined ? {} : { completionTokens: frame.usage.completion_tokens }),
+  };
+  return {
+    ...turn,
+    status: statusForFinish(frame.finish_reason),
+    parts: turn.parts.map((part) => (part.kind === 'tool' && !part.finished ? { ...part, finished: true } : part)),
+    measures,
+  };
+}
+
+function statusForFinish(reason: DoneFrame['finish_reason']): TurnStatus {
+  switch (reason) {
+    case 'cancelled':
+      return 'cancelled';
+    case 'interrupted':
+      return 'interrupted';
+    case 'error':
+      return 'error';
+    default:
+      return 'complete';
+  }
+}
+
+/** Applies a frame of the running turn; a page that missed its ack still shows the answer. */
+function updateStreamingTurn(state: ChatState, seq: number, update: (turn: ChatTurn) => ChatTurn): ChatState {
+  const index = findStreamingIndex(state.turns);
+  if (index >= 0) return replaceTurn(state, index, update);
+  const orphan: ChatTurn = { key: `seq-${seq}`, user: null, parts: [], status: 'streaming' };
+  return { ...state, turns: [...state.turns, update(orphan)] };
+}
+
+function findStreamingIndex(turns: readonly ChatTurn[]): number {
+  return turns.findLastIndex((turn) => turn.status === 'streaming');
+}
+
+function appendText(parts: readonly AnswerPart[], content: string): AnswerPart[] {
+  const last = parts.at(-1);
+  if (last?.kind === 'text') return [...parts.slice(0, -1), { kind: 'text', content: last.content + content }];
+  return [...parts, { kind: 'text', content }];
+}
+
+function replaceTurn(state: ChatState, index: number, update: (turn: ChatTurn) => ChatTurn): ChatState {
+  return { ...state, turns: state.turns.map((turn, position) => (position === index ? update(turn) : turn)) };
+}
+
+function mapTurns(state: ChatState, update: (turn: ChatTurn) => ChatTurn): ChatState {
+  return { ...state, turns: state.turns.map(update) };
+}

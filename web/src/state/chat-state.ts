@@ -1,0 +1,94 @@
+import type { FinishReason } from '../../../src/protocol/index.js';
+
+/** What the user sees of the connection; `offline` is the browser saying it has no network. */
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface UserMessage {
+  content: string;
+  /** The client id sent with the message, so its ack (or error) finds it again. */
+  id?: string;
+  /** The ack's seq once the server stored the message. */
+  seq?: number;
+  /** `pending`: sent (or waiting for a connection) and not acked yet. */
+  state: 'pending' | 'stored' | 'failed';
+}
+
+export interface TextPart {
+  kind: 'text';
+  content: string;
+}
+
+export interface ToolPart {
+  kind: 'tool';
+  callId: string;
+  name: string;
+  arguments: unknown;
+  result?: unknown;
+  error?: string;
+  durationMs?: number;
+  /** False while the tool runs. */
+  finished: boolean;
+}
+
+export type AnswerPart = TextPart | ToolPart;
+
+/** `sending`: the user message awaits its ack; `streaming`: the answer is being written. */
+export type TurnStatus = 'sending' | 'streaming' | 'complete' | 'cancelled' | 'interrupted' | 'error' | 'not-sent';
+
+export interface TurnError {
+  code: string;
+  message: string;
+}
+
+export interface TurnMeasures {
+  ttftMs?: number;
+  durationMs?: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  finishReason?: FinishReason;
+}
+
+/** One exchange: the user's message (absent for a turn seen only from its answer) and the answer's parts. */
+export interface ChatTurn {
+  /** Stable across ack and resume, for rendering. */
+  key: string;
+  user: UserMessage | null;
+  parts: AnswerPart[];
+  status: TurnStatus;
+  error?: TurnError;
+  measures?: TurnMeasures;
+}
+
+/** An error not about a turn (a refused frame, the server going away). */
+export interface Notice {
+  code: string;
+  message: string;
+  recoverable: boolean;
+}
+
+export interface ChatState {
+  sessionId: string;
+  connection: ConnectionStatus;
+  /** Which model answers, from the `session` frame. */
+  model: { provider: string; model: string } | null;
+  /** False until the first `session` frame: the page shows it is loading the conversation. */
+  loaded: boolean;
+  turns: ChatTurn[];
+  /** The highest seq this page has applied; -1 before any. Reconnects send it as `after`. */
+  lastSeq: number;
+  turnInProgress: boolean;
+  notice: Notice | null;
+}
+
+export function initialChatState(sessionId: string): ChatState {
+  return {
+    sessionId,
+    connection: 'connecting',
+    model: null,
+    loaded: false,
+    turns: [],
+    lastSeq: -1,
+    turnInProgress: false,
+    notice: null,
+  };
+}
