@@ -7,6 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Settings } from './config.js';
+import { createAccessCheck } from './http/access-token.js';
 import { healthRoutes } from './http/health-routes.js';
 import { createMetrics } from './http/metrics-registry.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
@@ -155,8 +156,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
     },
   });
-  await app.register(websocketRoute, { hub, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
-  await app.register(sessionRoutes, { store });
+  const isAllowed = createAccessCheck(settings.API_TOKEN);
+  await app.register(websocketRoute, { hub, isAllowed, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
+  await app.register(sessionRoutes, { store, isAllowed });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     ping: () => store.ping(),

@@ -73,6 +73,8 @@ export const settingsSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MINUTE: integer(60, 0),
   RATE_LIMIT_HTTP_PER_MINUTE: integer(600, 0),
   CORS_ORIGIN: optionalText,
+  /** When set, /api/* and the WebSocket require it (Authorization: Bearer, or ?token=). */
+  API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
@@ -5,13 +6,20 @@ import type { SessionStore } from '../store/types.js';
 import { eventPageSchema, pageQuerySchema, problemSchema, sessionPageSchema, sessionParamsSchema, sessionSchema } from './session-schemas.js';
 
 /** GET /api/sessions, /api/sessions/{id}, /api/sessions/{id}/events (CONTRACT.md). */
-export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore }> = async (app, { store }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore; isAllowed: (request: FastifyRequest) => boolean }> = async (
+  app,
+  { store, isAllowed },
+) => {
+  app.addHook('onRequest', async (request) => {
+    if (!isAllowed(request)) throw new ParleyError('unauthorized', 'This server needs its API token: send Authorization: Bearer <token>.');
+  });
+
   app.get('/api/sessions', {
     schema: {
       tags: ['sessions'],
       summary: 'Sessions, newest first',
-      querystring: pageQuerySchema.extend({ user_id: z.string().max(256).optional() }),
-      response: { 200: sessionPageSchema, 400: problemSchema },
+      querystring: pageQuerySchema.extend({ user_id: z.string().max(256).optional(), token: z.string().optional() }),
+      response: { 200: sessionPageSchema, 400: problemSchema, 401: problemSchema },
     },
   }, async (request) => {
     const { limit, cursor, user_id: userId } = request.query;
@@ -23,7 +31,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore }> = asy
       tags: ['sessions'],
       summary: 'One session',
       params: sessionParamsSchema,
-      response: { 200: sessionSchema, 404: problemSchema },
+      response: { 200: sessionSchema, 401: problemSchema, 404: problemSchema },
     },
   }, async (request) => {
     const session = await store.getSession(request.params.id);
@@ -36,8 +44,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore }> = asy
       tags: ['sessions'],
       summary: "A session's events in order",
       params: sessionParamsSchema,
-      querystring: pageQuerySchema,
-      response: { 200: eventPageSchema, 404: problemSchema },
+      querystring: pageQuerySchema.extend({ token: z.string().optional() }),
+      response: { 200: eventPageSchema, 401: problemSchema, 404: problemSchema },
     },
   }, async (request) => {
     const { id } = request.params;

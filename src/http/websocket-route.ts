@@ -1,5 +1,5 @@
 import type {} from '@fastify/websocket';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { ParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
@@ -8,6 +8,7 @@ import type { Metrics } from './metrics-registry.js';
 
 export interface WebSocketRouteOptions {
   hub: SessionHub;
+  isAllowed: (request: FastifyRequest) => boolean;
   maxFrameBytes: number;
   metrics: Metrics;
 }
@@ -17,8 +18,8 @@ export interface WebSocketRouteOptions {
  * open) and hands good ones to the session, in arrival order. Frames that arrive while the
  * session is still loading wait; none are dropped.
  */
-export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, maxFrameBytes, metrics }) => {
-  app.get<{ Params: { sessionId: string }; Querystring: { user_id?: string; after?: string } }>(
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, metrics }) => {
+  app.get<{ Params: { sessionId: string }; Querystring: { user_id?: string; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
     { websocket: true, schema: { hide: true } },
     (socket, request) => {
@@ -26,6 +27,11 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         metrics.frameErrors.inc({ code: error.code });
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(error.toFrame()));
       };
+      if (!isAllowed(request)) {
+        sendError(new ParleyError('unauthorized', 'This server needs its API token: connect with ?token=...'));
+        socket.close(1008, 'unauthorized');
+        return;
+      }
       const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
       const after = parseAfter(request.query.after);
       const userId = request.query.user_id;

@@ -33,3 +33,24 @@ export function browserUserId(): string {
     return `user-${randomId(12)}`;
   }
 }
+
+/**
+ * The server's API_TOKEN when it has one: opened once as `/?token=...`, then kept for the
+ * tab in sessionStorage and dropped from the address so it is not shared with a link.
+ */
+export function accessToken(): string | null {
+  const key = 'parley.token';
+  const url = new URL(location.href);
+  const fromAddress = url.searchParams.get('token');
+  try {
+    if (fromAddress) {
+      sessionStorage.setItem(key, fromAddress);
+      url.searchParams.delete('token');
+      history.replaceState(history.state, '', url);
+      return fromAddress;
+    }
+    return sessionStorage.getItem(key);
+  } catch {
+    return fromAddress;
+  }
+}

@@ -2,6 +2,7 @@
 
 // The shapes come from the server's own zod schemas (types only: nothing of zod is bundled).
 import type { SessionPageResource, SessionResource } from '../../../src/http/session-schemas.js';
+import { accessToken } from '../session-address.js';
 
 export type SessionSummary = SessionResource;
 export type SessionPage = SessionPageResource;
@@ -13,14 +14,19 @@ export async function listSessions(cursor?: string, limit = 30): Promise<Session
 }
 
 export async function getSession(sessionId: string): Promise<SessionSummary | null> {
-  const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`, { headers: { accept: 'application/json' } });
+  const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`, { headers: requestHeaders() });
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`The server answered ${response.status}`);
   return (await response.json()) as SessionSummary;
 }
 
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await fetch(path, { headers: requestHeaders() });
   if (!response.ok) throw new Error(`The server answered ${response.status}`);
   return (await response.json()) as T;
+}
+
+function requestHeaders(): Record<string, string> {
+  const token = accessToken();
+  return token ? { accept: 'application/json', authorization: `Bearer ${token}` } : { accept: 'application/json' };
 }

@@ -1,6 +1,7 @@
 import type { ClientFrame, ServerFrame } from '../../../src/protocol/index.js';
 import type { ConnectionStatus } from '../state/chat-state.js';
 import { reconnectDelay } from './reconnect-delay.js';
+import { accessToken } from '../session-address.js';
 
 export interface SessionSocketOptions {
   sessionId: string;
@@ -59,6 +60,8 @@ export class SessionSocket {
     if (!navigator.onLine) return this.options.onStatus('offline');
     this.options.onStatus(this.#everConnected ? 'reconnecting' : 'connecting');
     const query = new URLSearchParams({ user_id: this.options.userId });
+    const token = accessToken();
+    if (token) query.set('token', token);
     const after = this.options.lastSeq();
     if (after >= 0) query.set('after', String(after));
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
