@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/test-client.js';
 
+const children = new Set<ChildProcess>();
+
 /** The real entry point as `npm start` runs it, in its own process (through tsx, unbuilt). */
 function startProcess(environment: Record<string, string>): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -13,6 +15,8 @@ function startProcess(environment: Record<string, string>): { child: ChildProces
     env: { PATH: process.env.PATH ?? '', OFFLINE_TOKEN_DELAY_MS: '1', LOG_LEVEL: 'info', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -41,6 +45,8 @@ describe('the server process', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'parley-process-'));
   });
   afterAll(async () => {
+    // A failed assertion must not leave a server running.
+    for (const child of children) child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 
