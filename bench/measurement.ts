@@ -1,0 +1,51 @@
+import type { LoadResult } from './load-generator.js';
+import type { DatabaseKind, IdleScenario, LoadScenario } from './scenarios.js';
+
+/** What one server did under one scenario; `database` is absent for the bare relay. */
+export interface LoadMeasurement {
+  server: 'relay' | 'parley';
+  database?: DatabaseKind;
+  load: LoadResult;
+  serverCpuMs: number;
+  /** CPU of the fake model during the load: with the load generator's, what the load core spent. */
+  fakeModelCpuMs: number;
+  cpuPer1000TokensMs: number | null;
+  peakRssMb: number;
+  eventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+  /** Event writer round trips during the load, per turn (Parley only). */
+  roundTripsPerTurn: number | null;
+  /** Events the database should hold after the run and does not (Parley only). */
+  eventsMissing: number | null;
+  problems: string[];
+}
+
+export interface IdleMeasurement {
+  server: 'relay' | 'parley';
+  database?: DatabaseKind;
+  sessions: number;
+  connected: number;
+  connectMs: number;
+  baselineRssKb: number;
+  heldRssKb: number;
+  /** RSS growth / sessions, after GC. */
+  perSessionKb: number;
+  /** V8 heap growth / sessions, after GC (the part of RSS the JavaScript objects take). */
+  heapPerSessionKb: number;
+  problems: string[];
+}
+
+export type ScenarioResult =
+  | { scenario: LoadScenario; relay: LoadMeasurement | null; parley: Partial<Record<DatabaseKind, LoadMeasurement>> }
+  | { scenario: IdleScenario; relay: IdleMeasurement | null; parley: Partial<Record<DatabaseKind, IdleMeasurement>> };
+
+export interface BenchReport {
+  date: string;
+  command: string;
+  mode: 'full' | 'quick' | 'tiny';
+  machine: { cpus: number; cpuModel: string; node: string; memoryGb: number; kernel: string };
+  pinning: string;
+  openFiles: number;
+  notes: string[];
+  results: ScenarioResult[];
+  durationSeconds: number;
+}

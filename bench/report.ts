@@ -1,0 +1,176 @@
+import type { BenchReport, IdleMeasurement, LoadMeasurement, ScenarioResult } from './measurement.js';
+import type { DatabaseKind } from './scenarios.js';
+
+/**
+ * The results as markdown: the issue's targets first (each against the bare relay measured
+ * in the same run), then every figure of every scenario.
+ */
+interface TargetRow {
+  scenario: string;
+  figure: string;
+  parley: number | null;
+  relay: number | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+}
+
+const format = (value: number | null | undefined, digits = 1): string =>
+  value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+const ratioOf = (parley: number | null | undefined, relay: number | null | undefined): number | null =>
+  parley === null || parley === undefined || relay === null || relay === undefined || relay === 0 ? null : parley / relay;
+
+function find(results: ScenarioResult[], name: string): ScenarioResult | undefined {
+  return results.find((result) => result.scenario.name === name);
+}
+
+/** The scenario a target is judged on; in quick mode the largest there is stands in for 1,000. */
+function pick(results: ScenarioResult[], sessions: number[], delayMs: number): ScenarioResult | undefined {
+  for (const count of sessions) {
+    const found = find(results, `${count}x${delayMs}ms`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function evaluateTargets(report: BenchReport): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const databases = [...new Set(report.results.flatMap((result) => Object.keys(result.parley) as DatabaseKind[]))];
+  const big = [1000, 100, 10, 2];
+  const medium = [100, 10, 2];
+  for (const database of databases) {
+    const label = (result: ScenarioResult) => `${result.scenario.name} ${database}`;
+    const loadPair = (result: ScenarioResult | undefined) => {
+      if (!result || result.scenario.kind !== 'load') return null;
+      const parley = result.parley[database] as LoadMeasurement | undefined;
+      return parley ? { parley, relay: result.relay as LoadMeasurement | null, result } : null;
+    };
+    for (const delay of [0, 20]) {
+      const pair = loadPair(pick(report.results, big, delay));
+      if (!pair) continue;
+      const ratio = ratioOf(pair.parley.load.tokensPerSecond, pair.relay?.load.tokensPerSecond);
+      rows.push({ scenario: label(pair.result), figure: 'tokens/s', parley: pair.parley.load.tokensPerSecond, relay: pair.relay?.load.tokensPerSecond ?? null, ratio, target: '>= 0.8x relay', pass: ratio === null ? null : ratio >= 0.8 });
+    }
+    const slow = loadPair(pick(report.results, big, 20));
+    if (slow) {
+      const ttft = ratioOf(slow.parley.load.firstTokenMs.p99, slow.relay?.load.firstTokenMs.p99);
+      rows.push({ scenario: label(slow.result), figure: 'ttft p99 ms', parley: slow.parley.load.firstTokenMs.p99, relay: slow.relay?.load.firstTokenMs.p99 ?? null, ratio: ttft, target: '<= 1.5x relay', pass: ttft === null ? null : ttft <= 1.5 });
+      const ack = ratioOf(slow.parley.load.ackMs.p99, slow.relay?.load.ackMs.p99);
+      rows.push({ scenario: label(slow.result), figure: 'ack p99 ms', parley: slow.parley.load.ackMs.p99, relay: slow.relay?.load.ackMs.p99 ?? null, ratio: ack, target: '<= 2x relay', pass: ack === null ? null : ack <= 2 });
+    }
+    const gapPair = loadPair(pick(report.results, medium, 20));
+    if (gapPair) {
+      const parleyGap = gapPair.parley.load.gapMs.p99;
+      const relayGap = gapPair.relay?.load.gapMs.p99 ?? null;
+      rows.push({ scenario: label(gapPair.result), figure: 'gap p99 ms', parley: parleyGap, relay: relayGap, ratio: ratioOf(parleyGap, relayGap), target: '<= relay + 5 ms', pass: parleyGap === null || relayGap === null ? null : parleyGap <= relayGap + 5 });
+    }
+    const idle = report.results.filter((result) => result.scenario.kind === 'idle').at(-1);
+    const idleParley = idle?.parley[database] as IdleMeasurement | undefined;
+    if (idle && idleParley) {
+      const relay = idle.relay as IdleMeasurement | null;
+      rows.push({ scenario: label(idle), figure: 'KB per idle session', parley: idleParley.perSessionKb, relay: relay?.perSessionKb ?? null, ratio: ratioOf(idleParley.perSessionKb, relay?.perSessionKb), target: '<= 12 KB', pass: idleParley.perSessionKb <= 12 && idleParley.connected === idleParley.sessions });
+    }
+    const loads = report.results.flatMap((result) => {
+      const pair = loadPair(result);
+      return pair ? [pair] : [];
+    });
+    if (loads.length > 0) {
+      const worstTrips = Math.max(...loads.map((pair) => pair.parley.roundTripsPerTurn ?? Number.POSITIVE_INFINITY));
+      rows.push({ scenario: `all load ${database}`, figure: 'DB round trips per turn (worst)', parley: worstTrips, relay: null, ratio: null, target: '<= 2', pass: worstTrips <= 2 });
+      const bad = loads.reduce((sum, pair) => sum + pair.parley.load.outcomes.lost + pair.parley.load.outcomes.wrong + pair.parley.load.outcomes.out_of_order, 0);
+      const relayBad = loads.reduce((sum, pair) => sum + (pair.relay ? pair.relay.load.outcomes.lost + pair.relay.load.outcomes.wrong + pair.relay.load.outcomes.out_of_order : 0), 0);
+      rows.push({ scenario: `all load ${database}`, figure: 'turns lost/wrong/out of order', parley: bad, relay: relayBad, ratio: null, target: '0', pass: bad === 0 });
+      const missing = loads.reduce((sum, pair) => sum + (pair.parley.eventsMissing ?? Number.POSITIVE_INFINITY), 0);
+      rows.push({ scenario: `all load ${database}`, figure: 'events missing after the run', parley: missing, relay: null, ratio: null, target: '0', pass: missing === 0 });
+    }
+  }
+  return rows;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+const loadCorePercent = (measure: LoadMeasurement) => ((measure.load.clientCpuMs + measure.fakeModelCpuMs) / measure.load.durationMs) * 100;
+
+function loadRows(result: Extract<ScenarioResult, { scenario: { kind: 'load' } }>, database: DatabaseKind): string[][] {
+  const parley = result.parley[database];
+  const relay = result.relay;
+  if (!parley) return [];
+  const name = `${result.scenario.name} ${database}`;
+  const outcomes = (measure: LoadMeasurement | null) =>
+    measure ? `${measure.load.outcomes.lost}/${measure.load.outcomes.wrong}/${measure.load.outcomes.out_of_order} of ${measure.load.turns}` : 'n/a';
+  const row = (figure: string, parleyValue: number | null | undefined, relayValue: number | null | undefined, digits = 1): string[] => [
+    name,
+    figure,
+    format(parleyValue, digits),
+    format(relayValue, digits),
+    format(ratioOf(parleyValue, relayValue), 2),
+  ];
+  return [
+    row('tokens/s', parley.load.tokensPerSecond, relay?.load.tokensPerSecond, 0),
+    row('ack p50 / p99 ms', parley.load.ackMs.p50, relay?.load.ackMs.p50).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.ackMs.p99)}` : index === 3 ? `${cell} / ${format(relay?.load.ackMs.p99)}` : index === 4 ? format(ratioOf(parley.load.ackMs.p99, relay?.load.ackMs.p99), 2) : cell)),
+    row('ttft p50 / p99 ms', parley.load.firstTokenMs.p50, relay?.load.firstTokenMs.p50).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.firstTokenMs.p99)}` : index === 3 ? `${cell} / ${format(relay?.load.firstTokenMs.p99)}` : index === 4 ? format(ratioOf(parley.load.firstTokenMs.p99, relay?.load.firstTokenMs.p99), 2) : cell)),
+    row('gap p50 / p99 ms', parley.load.gapMs.p50, relay?.load.gapMs.p50, 2).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.gapMs.p99, 2)}` : index === 3 ? `${cell} / ${format(relay?.load.gapMs.p99, 2)}` : index === 4 ? format(ratioOf(parley.load.gapMs.p99, relay?.load.gapMs.p99), 2) : cell)),
+    row('server CPU ms per 1,000 tokens', parley.cpuPer1000TokensMs, relay?.cpuPer1000TokensMs),
+    row('server peak RSS MB', parley.peakRssMb, relay?.peakRssMb),
+    row('event loop delay p99 / max ms', parley.eventLoopDelayMs?.p99, relay?.eventLoopDelayMs?.p99).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.eventLoopDelayMs?.max)}` : index === 3 ? `${cell} / ${format(relay?.eventLoopDelayMs?.max)}` : cell)),
+    row('load core CPU % (load generator + fake model)', loadCorePercent(parley), relay ? loadCorePercent(relay) : null, 0),
+    [name, 'DB round trips per turn', format(parley.roundTripsPerTurn, 2), '-', ''],
+    [name, 'turns lost/wrong/out of order', outcomes(parley), outcomes(relay), ''],
+    [name, 'events missing after the run', format(parley.eventsMissing, 0), '-', ''],
+  ];
+}
+
+function idleRows(result: Extract<ScenarioResult, { scenario: { kind: 'idle' } }>, database: DatabaseKind): string[][] {
+  const parley = result.parley[database];
+  const relay = result.relay;
+  if (!parley) return [];
+  const name = `${result.scenario.name} ${database}`;
+  return [
+    [name, 'sessions connected', `${parley.connected} in ${format(parley.connectMs / 1000)} s`, relay ? `${relay.connected} in ${format(relay.connectMs / 1000)} s` : 'n/a', ''],
+    [name, 'RSS growth KB per session', format(parley.perSessionKb, 2), format(relay?.perSessionKb, 2), format(ratioOf(parley.perSessionKb, relay?.perSessionKb), 2)],
+    [name, 'JS heap growth KB per session', format(parley.heapPerSessionKb, 2), format(relay?.heapPerSessionKb, 2), format(ratioOf(parley.heapPerSessionKb, relay?.heapPerSessionKb), 2)],
+    [name, 'server RSS MB before / holding', `${format(parley.baselineRssKb / 1024)} / ${format(parley.heldRssKb / 1024)}`, relay ? `${format(relay.baselineRssKb / 1024)} / ${format(relay.heldRssKb / 1024)}` : 'n/a', ''],
+  ];
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const targets = evaluateTargets(report);
+  const databases = [...new Set(report.results.flatMap((result) => Object.keys(result.parley) as DatabaseKind[]))];
+  const details: string[][] = [];
+  for (const result of report.results) {
+    for (const database of databases) {
+      if (result.scenario.kind === 'load') details.push(...loadRows(result as Extract<ScenarioResult, { scenario: { kind: 'load' } }>, database));
+      else details.push(...idleRows(result as Extract<ScenarioResult, { scenario: { kind: 'idle' } }>, database));
+    }
+  }
+  const problems = report.results.flatMap((result) =>
+    [result.relay, ...Object.values(result.parley)].flatMap((measure: LoadMeasurement | IdleMeasurement | null | undefined) =>
+      measure ? measure.problems.map((text: string) => `${result.scenario.name} ${measure.server}${measure.database ? ` ${measure.database}` : ''}: ${text}`) : [],
+    ),
+  );
+  return [
+    `# Parley benchmark (${report.mode})`,
+    '',
+    `- Date: ${report.date}; took ${report.durationSeconds} s`,
+    `- Command: \`${report.command}\``,
+    `- Machine: ${report.machine.cpus} CPUs (${report.machine.cpuModel}), ${report.machine.memoryGb} GB, Linux ${report.machine.kernel}, Node ${report.machine.node}`,
+    `- Pinning: ${report.pinning}; open files per process: ${report.openFiles}`,
+    ...report.notes.map((note) => `- ${note}`),
+    '',
+    '## Targets (issue 5), Parley against the bare relay measured in the same run',
+    '',
+    table(
+      ['scenario', 'figure', 'Parley', 'bare relay', 'ratio', 'target', 'pass/fail'],
+      targets.map((row) => [row.scenario, row.figure, format(row.parley, 2), format(row.relay, 2), format(row.ratio, 2), row.target, row.pass === null ? 'n/a' : row.pass ? 'pass' : '**FAIL**']),
+    ),
+    '',
+    '## Every figure',
+    '',
+    table(['scenario', 'figure', 'Parley', 'bare relay', 'ratio'], details),
+    ...(problems.length > 0 ? ['', '## Problems seen', '', ...problems.map((text) => `- ${text}`)] : []),
+    '',
+  ].join('\n');
+}

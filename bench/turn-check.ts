@@ -1,0 +1,91 @@
+/**
+ * Follows the frames of one turn as the client sees them and decides how it went. A turn is
+ * `lost` when its `ack` or its `done` never came (the socket closed or the time ran out),
+ * `wrong` when it ended with other text than the model's answer or with an `error` frame,
+ * `out_of_order` when a frame's `seq` did not grow. Token frames may be merged by a server
+ * under backpressure (their `seq` then skips), so the text is compared whole.
+ */
+export type TurnOutcome = 'ok' | 'lost' | 'wrong' | 'out_of_order';
+
+export interface TurnTimings {
+  ackMs: number | null;
+  firstTokenMs: number | null;
+  /** Time between consecutive token frames. */
+  gapsMs: number[];
+  tokenFrames: number;
+}
+
+export interface ServerFrameLike {
+  type?: unknown;
+  seq?: unknown;
+  content?: unknown;
+}
+
+export class TurnCheck {
+  #text = '';
+  #lastSeq: number;
+  #acked = false;
+  #done = false;
+  #outOfOrder = false;
+  #errored = false;
+  #lastTokenAt: number | null = null;
+  readonly timings: TurnTimings = { ackMs: null, firstTokenMs: null, gapsMs: [], tokenFrames: 0 };
+
+  constructor(
+    private readonly expectedText: string,
+    private readonly sentAt: number,
+    lastSeq: number,
+  ) {
+    this.#lastSeq = lastSeq;
+  }
+
+  /** The highest `seq` seen, for the next turn of the session. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  get finished(): boolean {
+    return this.#done;
+  }
+
+  /** Feeds one frame received at `now` (performance.now()); true once the turn is over. */
+  receive(frame: ServerFrameLike, now: number): boolean {
+    if (typeof frame.seq === 'number') {
+      if (frame.seq <= this.#lastSeq) this.#outOfOrder = true;
+      else this.#lastSeq = frame.seq;
+    }
+    switch (frame.type) {
+      case 'ack':
+        if (this.#acked || this.timings.tokenFrames > 0) this.#outOfOrder = true;
+        this.#acked = true;
+        this.timings.ackMs = now - this.sentAt;
+        break;
+      case 'token':
+        if (!this.#acked) this.#outOfOrder = true;
+        if (this.#lastTokenAt === null) this.timings.firstTokenMs = now - this.sentAt;
+        else this.timings.gapsMs.push(now - this.#lastTokenAt);
+        this.#lastTokenAt = now;
+        this.timings.tokenFrames += 1;
+        this.#text += typeof frame.content === 'string' ? frame.content : '';
+        break;
+      case 'done':
+        if (!this.#acked) this.#outOfOrder = true;
+        this.#done = true;
+        break;
+      case 'error':
+        this.#errored = true;
+        break;
+      default:
+        break;
+    }
+    return this.#done;
+  }
+
+  /** The verdict; a turn not finished yet when this is asked is lost. */
+  outcome(): TurnOutcome {
+    if (!this.#acked || !this.#done) return 'lost';
+    if (this.#outOfOrder) return 'out_of_order';
+    if (this.#errored || this.#text !== this.expectedText) return 'wrong';
+    return 'ok';
+  }
+}
