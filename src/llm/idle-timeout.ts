@@ -30,6 +30,9 @@ export async function readWithin<T>(
  * The rest of a provider stream with an idle timeout between parts. Parts already read
  * (`buffered`) come first. Errors, thrown or sent as `error` parts, go through `mapError`
  * so the turn reports them as ParleyErrors.
+ *
+ * One watchdog timer per stream, re-armed only when it fires, instead of a timer and a race
+ * per part: this sits on the token path. The clock runs only while a read is waiting.
  */
 export function withIdleTimeout<T extends { type: string }>(options: {
   reader: ReadableStreamDefaultReader<T>;
@@ -39,6 +42,27 @@ export function withIdleTimeout<T extends { type: string }>(options: {
   mapError: (error: unknown) => unknown;
 }): ReadableStream<T> {
   const { reader, buffered, idleTimeoutMs, abortRequest, mapError } = options;
+  let waitingSince: number | null = null;
+  let timedOut: ModelTimeoutError | null = null;
+  let watchdog: NodeJS.Timeout | null = null;
+
+  const watch = (delayMs: number) => {
+    watchdog = setTimeout(() => {
+      watchdog = null;
+      if (waitingSince === null) return watch(idleTimeoutMs);
+      const waited = performance.now() - waitingSince;
+      if (waited < idleTimeoutMs) return watch(idleTimeoutMs - waited);
+      timedOut = new ModelTimeoutError('idle', idleTimeoutMs);
+      // Aborting the request makes the pending read fail; it then reports `timedOut`.
+      abortRequest(timedOut);
+      void reader.cancel(timedOut).catch(() => undefined);
+    }, delayMs);
+  };
+  const stopWatching = () => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = null;
+  };
+
   return new ReadableStream<T>({
     async pull(controller) {
       const next = buffered.shift();
@@ -46,15 +70,23 @@ export function withIdleTimeout<T extends { type: string }>(options: {
         controller.enqueue(mapPart(next, mapError));
         return;
       }
+      if (watchdog === null && timedOut === null) watch(idleTimeoutMs);
+      waitingSince = performance.now();
       try {
-        const result = await readWithin(reader, idleTimeoutMs, 'idle', abortRequest);
-        if (result.done) controller.close();
-        else controller.enqueue(mapPart(result.value, mapError));
+        const result = await reader.read();
+        waitingSince = null;
+        if (timedOut) throw timedOut;
+        if (result.done) {
+          stopWatching();
+          controller.close();
+        } else controller.enqueue(mapPart(result.value, mapError));
       } catch (error) {
-        controller.error(mapError(error));
+        stopWatching();
+        controller.error(mapError(timedOut ?? error));
       }
     },
     async cancel(reason) {
+      stopWatching();
       abortRequest(reason);
       await reader.cancel(reason).catch(() => undefined);
     },

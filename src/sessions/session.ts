@@ -61,6 +61,9 @@ export class Session {
   /** Index in #history where the turn in progress starts; its items are not "history" yet. */
   #turnHistoryStart = 0;
   #recentMessageTimes: number[] = [];
+  /** Answer text not yet numbered and sent: flushed once per event-loop turn. */
+  #pendingTokens = '';
+  #tokenFlushScheduled = false;
 
   constructor(
     readonly id: string,
@@ -214,8 +217,12 @@ export class Session {
       randomUUID(),
       (signal) => this.dependencies.runner.runTurn({ history, signal }),
       {
+        token: (text) => this.#queueToken(text),
         emit: (frame) => this.#emit(frame),
-        reserveSeq: () => ++this.#seq,
+        reserveSeq: () => {
+          this.#flushTokens();
+          return ++this.#seq;
+        },
         emitAt: (seq, frame) => this.#emitNumbered(seq, frame),
         record: (event, seq) => {
           const full: NewEvent = { session_id: this.id, seq, ...event };
@@ -239,7 +246,31 @@ export class Session {
     });
   }
 
+  /**
+   * Tokens that arrive in the same event-loop turn (a provider's TCP read often carries
+   * several) become one frame: one seq, one serialization, one socket write. At light load
+   * each token still goes alone; under load this is what keeps the per-token cost down.
+   */
+  #queueToken(text: string): void {
+    this.#pendingTokens += text;
+    if (this.#tokenFlushScheduled) return;
+    this.#tokenFlushScheduled = true;
+    setImmediate(this.#flushTokens);
+  }
+
+  readonly #flushTokens = (): void => {
+    this.#tokenFlushScheduled = false;
+    if (this.#pendingTokens === '') return;
+    const content = this.#pendingTokens;
+    this.#pendingTokens = '';
+    const seq = ++this.#seq;
+    const serialized = `{"type":"token","seq":${seq},"content":${JSON.stringify(content)}}`;
+    this.#turnFrames.push({ seq, serialized, token: content });
+    for (const subscriber of this.#subscribers) subscriber.sendToken(seq, content, serialized);
+  };
+
   #emit(frame: UnsequencedFrame): number {
+    this.#flushTokens();
     const seq = ++this.#seq;
     this.#emitNumbered(seq, frame);
     return seq;
@@ -247,12 +278,8 @@ export class Session {
 
   #emitNumbered(seq: number, frame: UnsequencedFrame): void {
     const serialized = JSON.stringify({ ...frame, seq });
-    const token = frame.type === 'token' ? frame.content : undefined;
-    this.#turnFrames.push(token === undefined ? { seq, serialized } : { seq, serialized, token });
-    for (const subscriber of this.#subscribers) {
-      if (token !== undefined) subscriber.sendToken(seq, token, serialized);
-      else subscriber.send(serialized);
-    }
+    this.#turnFrames.push({ seq, serialized });
+    for (const subscriber of this.#subscribers) subscriber.send(serialized);
   }
 
   #pushHistory(event: NewEvent): void {

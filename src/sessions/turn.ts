@@ -5,6 +5,8 @@ import type { NewEvent } from '../store/types.js';
 
 /** How a turn reaches the outside: the session numbers, fans out and logs what it emits. */
 export interface TurnOutput {
+  /** A piece of the answer; pieces that arrive in one event-loop turn go out as one frame. */
+  token(text: string): void;
   /** Numbers the frame, sends it to every socket, keeps it for replay; returns its seq. */
   emit(frame: UnsequencedFrame): number;
   /** Takes the next seq for a frame sent later with `emitAt` (nothing else is numbered meanwhile). */
@@ -25,6 +27,13 @@ export interface TurnResult {
   ttftMs: number | null;
   durationMs: number;
   error?: ParleyError;
+}
+
+interface TurnProgress {
+  text: string;
+  ttftMs: number | null;
+  finishReason: FinishReason;
+  usage: TurnUsage | null;
 }
 
 export type EstimateUsage = (history: readonly HistoryItem[], text: string) => TurnUsage;
@@ -73,69 +82,25 @@ export class Turn {
   }
 
   async #run(events: AsyncGenerator<TurnEvent>): Promise<TurnResult> {
-    let text = '';
-    let ttftMs: number | null = null;
-    let finishReason: FinishReason = 'stop';
-    let usage: TurnUsage | null = null;
+    const progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null };
     let error: ParleyError | undefined;
-
-    const cancelled = new Promise<'cancelled'>((resolve) => {
-      this.#wakeOnCancel = () => resolve('cancelled');
+    const cancelled = new Promise<void>((resolve) => {
+      this.#wakeOnCancel = resolve;
     });
-
+    // One race for the whole turn, not one per token: a cancel ends the turn at once even if
+    // the model stream is slow to let go; `#consume` emits nothing once a cancel came.
+    const consumed = this.#consume(events, progress);
+    consumed.catch(() => undefined);
     try {
-      while (this.#stopReason === null) {
-        const pending = events.next();
-        // After a cancel nobody awaits this promise; its rejection must not go unhandled.
-        pending.catch(() => undefined);
-        const next = await Promise.race([pending, cancelled]);
-        if (next === 'cancelled' || next.done) break;
-        const event = next.value;
-        switch (event.type) {
-          case 'text':
-            if (ttftMs === null) ttftMs = this.#elapsed();
-            text += event.text;
-            this.output.emit({ type: 'token', content: event.text });
-            break;
-          case 'tool_call': {
-            const seq = this.output.emit({ type: 'tool_call', call_id: event.callId, name: event.name, arguments: event.arguments });
-            void this.output.record(
-              { event_type: 'tool_call', content: event.name, metadata: { call_id: event.callId, name: event.name, arguments: event.arguments } },
-              seq,
-            );
-            break;
-          }
-          case 'tool_result': {
-            const outcome = event.error === undefined ? { result: event.result ?? null } : { error: event.error };
-            const seq = this.output.emit({
-              type: 'tool_result',
-              call_id: event.callId,
-              name: event.name,
-              ...outcome,
-              duration_ms: event.durationMs,
-            });
-            void this.output.record(
-              {
-                event_type: 'tool_result',
-                content: event.name,
-                metadata: { call_id: event.callId, name: event.name, ...outcome, duration_ms: event.durationMs },
-              },
-              seq,
-            );
-            break;
-          }
-          case 'finish':
-            finishReason = event.finishReason;
-            usage = event.usage;
-            break;
-        }
-      }
+      await Promise.race([consumed, cancelled]);
     } catch (thrown) {
       if (this.#stopReason === null) {
         error = toParleyError(thrown, 'llm_error');
-        finishReason = 'error';
+        progress.finishReason = 'error';
       }
     }
+    const { text, ttftMs, usage } = progress;
+    let { finishReason } = progress;
 
     if (this.#stopReason !== null) {
       finishReason = this.#stopReason;
@@ -181,6 +146,50 @@ export class Turn {
       duration_ms: durationMs,
     });
     return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, ...(error ? { error } : {}) };
+  }
+
+  async #consume(events: AsyncGenerator<TurnEvent>, progress: TurnProgress): Promise<void> {
+    for await (const event of events) {
+      if (this.#stopReason !== null) return;
+      switch (event.type) {
+        case 'text':
+          if (progress.ttftMs === null) progress.ttftMs = this.#elapsed();
+          progress.text += event.text;
+          this.output.token(event.text);
+          break;
+        case 'tool_call': {
+          const seq = this.output.emit({ type: 'tool_call', call_id: event.callId, name: event.name, arguments: event.arguments });
+          void this.output.record(
+            { event_type: 'tool_call', content: event.name, metadata: { call_id: event.callId, name: event.name, arguments: event.arguments } },
+            seq,
+          );
+          break;
+        }
+        case 'tool_result': {
+          const outcome = event.error === undefined ? { result: event.result ?? null } : { error: event.error };
+          const seq = this.output.emit({
+            type: 'tool_result',
+            call_id: event.callId,
+            name: event.name,
+            ...outcome,
+            duration_ms: event.durationMs,
+          });
+          void this.output.record(
+            {
+              event_type: 'tool_result',
+              content: event.name,
+              metadata: { call_id: event.callId, name: event.name, ...outcome, duration_ms: event.durationMs },
+            },
+            seq,
+          );
+          break;
+        }
+        case 'finish':
+          progress.finishReason = event.finishReason;
+          progress.usage = event.usage;
+          break;
+      }
+    }
   }
 
   #elapsed(): number {
