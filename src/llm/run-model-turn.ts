@@ -1,12 +1,23 @@
-import { streamText, stepCountIs, type LanguageModel, type ModelMessage } from 'ai';
+import type {
+  LanguageModelV3,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+  LanguageModelV3ToolCallPart,
+  LanguageModelV3ToolResultPart,
+  LanguageModelV3Usage,
+  SharedV3ProviderMetadata,
+} from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
 import { toParleyError } from '../errors/index.js';
+import type { FinishReason } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { mapFinishReason } from './map-finish-reason.js';
-import { toAiSdkTools } from './to-ai-sdk-tools.js';
-import type { TurnEvent, TurnUsage } from './turn-event.js';
+import { toProviderPrompt } from './to-provider-prompt.js';
+import { toProviderTools } from './to-provider-tools.js';
+import type { TurnEvent } from './turn-event.js';
 
 export interface ModelTurnRequest {
-  model: LanguageModel;
+  model: LanguageModelV3;
   system: string;
   messages: ModelMessage[];
   tools: ToolRegistry;
@@ -14,69 +25,148 @@ export interface ModelTurnRequest {
   signal: AbortSignal;
 }
 
+interface StepCall {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  providerMetadata?: SharedV3ProviderMetadata;
+}
+
 /**
- * Runs one assistant turn (several model steps when tools are called) and yields
- * vendor-neutral events. Cancellation is by `signal`; failures are thrown as ParleyError.
- * Retries, fallback and timeouts live in the model (resilient-model.ts), so the SDK's own
- * retries are off.
+ * Runs one assistant turn and yields vendor-neutral events. It reads the model's `doStream`
+ * directly and runs the tool loop itself (call, run the tools, send the results, up to
+ * `maxSteps`), as `streamText` would: the profile showed `streamText`'s transform chain
+ * costing more per token than all of Parley's own work (README, Benchmark). Retries,
+ * fallback and timeouts live in the model (resilient-model.ts). A tool failure goes back to
+ * the model as an error result; a model failure is thrown as a ParleyError.
  */
 export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<TurnEvent> {
-  const toolStartedAt = new Map<string, number>();
-  const result = streamText({
-    model: request.model,
-    system: request.system,
-    messages: request.messages,
-    tools: toAiSdkTools(request.tools),
-    stopWhen: stepCountIs(request.maxSteps),
-    abortSignal: request.signal,
-    maxRetries: 0,
-    // Errors arrive as `error` parts below and become ParleyErrors; the SDK need not print them.
-    onError: () => undefined,
-  });
+  const prompt: LanguageModelV3Prompt = toProviderPrompt(request.system, request.messages);
+  const tools = toProviderTools(request.tools);
+  let promptTokens: number | undefined;
+  let completionTokens: number | undefined;
 
-  for await (const part of result.fullStream) {
-    switch (part.type) {
-      case 'text-delta':
-        if (part.text.length > 0) yield { type: 'text', text: part.text };
-        break;
-      case 'tool-call':
-        toolStartedAt.set(part.toolCallId, performance.now());
-        yield {
-          type: 'tool_call',
-          callId: part.toolCallId,
-          name: part.toolName,
-          arguments: asRecord(part.input),
-        };
-        break;
-      case 'tool-result':
-        yield {
-          type: 'tool_result',
-          callId: part.toolCallId,
-          name: part.toolName,
-          result: part.output,
-          durationMs: elapsedSince(toolStartedAt.get(part.toolCallId)),
-        };
-        break;
-      case 'tool-error':
-        yield {
-          type: 'tool_result',
-          callId: part.toolCallId,
-          name: part.toolName,
-          error: part.error instanceof Error ? part.error.message : String(part.error),
-          durationMs: elapsedSince(toolStartedAt.get(part.toolCallId)),
-        };
-        break;
-      case 'error':
-        if (request.signal.aborted) return;
-        throw toParleyError(part.error, 'llm_error');
-      case 'abort':
-        return;
-      case 'finish':
-        yield { type: 'finish', finishReason: mapFinishReason(part.finishReason), usage: toUsage(part.totalUsage) };
-        break;
-      default:
-        break;
+  for (let step = 1; ; step += 1) {
+    let stream: ReadableStream<LanguageModelV3StreamPart>;
+    try {
+      ({ stream } = await request.model.doStream({
+        prompt,
+        ...(tools.length > 0 ? { tools, toolChoice: { type: 'auto' as const } } : {}),
+        abortSignal: request.signal,
+      }));
+    } catch (error) {
+      // A cancel before the first token is no failure: the turn just ends.
+      if (request.signal.aborted) return;
+      throw toParleyError(error, 'llm_error');
     }
+    const calls: StepCall[] = [];
+    let text = '';
+    let finishReason: FinishReason = 'other';
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
+        switch (part.type) {
+          case 'text-delta':
+            if (part.delta.length > 0) {
+              text += part.delta;
+              yield { type: 'text', text: part.delta };
+            }
+            break;
+          case 'tool-call': {
+            const input = parseToolInput(part.input);
+            calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input, ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}) });
+            yield { type: 'tool_call', callId: part.toolCallId, name: part.toolName, arguments: asRecord(input) };
+            break;
+          }
+          case 'finish':
+            finishReason = mapFinishReason(part.finishReason.unified);
+            promptTokens = add(promptTokens, part.usage.inputTokens.total);
+            completionTokens = add(completionTokens, outputTokens(part.usage));
+            break;
+          case 'error':
+            if (request.signal.aborted) return;
+            throw toParleyError(part.error, 'llm_error');
+          default:
+            break;
+        }
+      }
+    } catch (error) {
+      if (request.signal.aborted) return;
+      throw toParleyError(error, 'llm_error');
+    } finally {
+      // On a cancel the consumer stops early: let the provider's stream (and its request) go.
+      reader.cancel().catch(() => undefined);
+    }
+
+    const outcomes = await Promise.all(calls.map((call) => runTool(request.tools, call, request.signal)));
+    // Cancelled while tools ran: their (aborted) results are nobody's news.
+    if (request.signal.aborted) return;
+    const results: LanguageModelV3ToolResultPart[] = [];
+    for (const outcome of outcomes) {
+      yield outcome.event;
+      results.push(outcome.part);
+    }
+    if (calls.length === 0 || step >= request.maxSteps) {
+      yield {
+        type: 'finish',
+        finishReason,
+        usage: {
+          ...(promptTokens === undefined ? {} : { promptTokens }),
+          ...(completionTokens === undefined ? {} : { completionTokens }),
+        },
+      };
+      return;
+    }
+    prompt.push({
+      role: 'assistant',
+      content: [
+        ...(text.length > 0 ? [{ type: 'text' as const, text }] : []),
+        ...calls.map((call): LanguageModelV3ToolCallPart => ({
+          type: 'tool-call',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          input: call.input,
+          // Gemini 3 wants its own thought signature back on the calls it made.
+          ...(call.providerMetadata ? { providerOptions: call.providerMetadata } : {}),
+        })),
+      ],
+    });
+    prompt.push({ role: 'tool', content: results });
+  }
+}
+
+async function runTool(registry: ToolRegistry, call: StepCall, signal: AbortSignal) {
+  const startedAt = performance.now();
+  let result: unknown;
+  let error: string | undefined;
+  try {
+    result = await registry.run(call.toolName, call.input, signal);
+  } catch (thrown) {
+    error = thrown instanceof Error ? thrown.message : String(thrown);
+  }
+  const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
+  const event: TurnEvent =
+    error === undefined
+      ? { type: 'tool_result', callId: call.toolCallId, name: call.toolName, result, durationMs }
+      : { type: 'tool_result', callId: call.toolCallId, name: call.toolName, error, durationMs };
+  const part: LanguageModelV3ToolResultPart = {
+    type: 'tool-result',
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    output: error === undefined ? { type: 'json', value: (result ?? null) as never } : { type: 'error-text', value: error },
+  };
+  return { event, part };
+}
+
+/** Providers send tool input as JSON text; a model that sends broken JSON gets it back as an error. */
+function parseToolInput(input: string): unknown {
+  if (input.trim() === '') return {};
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return { invalid_json: input };
   }
 }
 
@@ -84,13 +174,10 @@ function asRecord(input: unknown): Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : { input };
 }
 
-function elapsedSince(start: number | undefined): number {
-  return start === undefined ? 0 : Math.round((performance.now() - start) * 10) / 10;
+function outputTokens(usage: LanguageModelV3Usage): number | undefined {
+  return usage.outputTokens.total;
 }
 
-function toUsage(usage: { inputTokens: number | undefined; outputTokens: number | undefined }): TurnUsage {
-  return {
-    ...(usage.inputTokens === undefined ? {} : { promptTokens: usage.inputTokens }),
-    ...(usage.outputTokens === undefined ? {} : { completionTokens: usage.outputTokens }),
-  };
+function add(total: number | undefined, value: number | undefined): number | undefined {
+  return value === undefined ? total : (total ?? 0) + value;
 }

@@ -1,7 +1,7 @@
 import { stepCountIs, streamText, type ModelMessage, type TextStreamPart, type ToolSet } from 'ai';
 import { createOfflineModel } from '../../../src/llm/offline/offline-model.js';
 import { systemPrompt } from '../../../src/llm/model-runner.js';
-import { toAiSdkTools } from '../../../src/llm/to-ai-sdk-tools.js';
+import { toAiSdkTools } from './to-ai-sdk-tools.js';
 import type { ToolRegistry } from '../../../src/tools/tool-registry.js';
 import { createTestToolRegistry } from './test-tool-registry.js';
 

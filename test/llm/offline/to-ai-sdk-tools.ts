@@ -1,8 +1,9 @@
 import { tool, type ToolSet } from 'ai';
-import type { ToolRegistry } from '../tools/tool-registry.js';
+import type { ToolRegistry } from '../../../src/tools/tool-registry.js';
 
 /**
- * The registry as AI SDK tools. `execute` runs through the registry (validation, timeout,
+ * For tests that drive the offline model through the real `streamText`, proving it is a
+ * well-behaved AI SDK provider. The registry as AI SDK tools. `execute` runs through the registry (validation, timeout,
  * cancel); a thrown error becomes the SDK's `tool-error` part, which goes back to the model
  * as the tool's result rather than ending the turn.
  */
