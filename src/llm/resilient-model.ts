@@ -15,7 +15,7 @@ export interface ResilienceOptions extends StreamTimeouts {
 /**
  * One model as the AI SDK sees it, behind which each step (each model call of a turn) is
  * retried before its first token and falls back along the candidates; after the first
- * token a failure ends the step with a ParleyError. Doing this per step, below `streamText`,
+ * token a failure ends the step with a ParleyError. Doing this per step, below the turn loop,
  * means a retry never repeats a tool call or text of an earlier step.
  */
 export function createResilientModel(candidates: readonly ModelCandidate[], options: ResilienceOptions): LanguageModelV3 {
