@@ -13,14 +13,15 @@ export const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url)
  */
 export const webRoutes: FastifyPluginAsync<{ version: string }> = async (app, { version }) => {
   const indexPath = `${webRoot}index.html`;
-  const hasPage = existsSync(indexPath);
-  if (hasPage) {
+  // Assets are registered when the server starts (npm start builds the page first); the
+  // page itself is looked for on each request, so a later `npm run build:web` is served too.
+  if (existsSync(indexPath)) {
     await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: false, maxAge: '1h' });
   }
 
   app.get('/', { schema: { tags: ['web'], summary: 'The chat page (Accept: text/html) or API metadata' } }, async (request, reply) => {
     const wantsPage = (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage && hasPage) {
+    if (wantsPage && existsSync(indexPath)) {
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(indexPath));
     }
     return {
@@ -33,7 +34,7 @@ export const webRoutes: FastifyPluginAsync<{ version: string }> = async (app, { 
       health: '/health',
       metrics: '/metrics',
       sessions: '/api/sessions',
-      web_page: hasPage ? '/' : 'not built: run npm run build:web',
+      web_page: existsSync(indexPath) ? '/' : 'not built: run npm run build:web',
     };
   });
 };

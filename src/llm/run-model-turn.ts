@@ -4,7 +4,6 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3ToolCallPart,
   LanguageModelV3ToolResultPart,
-  LanguageModelV3Usage,
   SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { ModelMessage } from 'ai';
@@ -83,7 +82,7 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
           case 'finish':
             finishReason = mapFinishReason(part.finishReason.unified);
             promptTokens = add(promptTokens, part.usage.inputTokens.total);
-            completionTokens = add(completionTokens, outputTokens(part.usage));
+            completionTokens = add(completionTokens, part.usage.outputTokens.total);
             break;
           case 'error':
             if (request.signal.aborted) return;
@@ -172,10 +171,6 @@ function parseToolInput(input: string): unknown {
 
 function asRecord(input: unknown): Record<string, unknown> {
   return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : { input };
-}
-
-function outputTokens(usage: LanguageModelV3Usage): number | undefined {
-  return usage.outputTokens.total;
 }
 
 function add(total: number | undefined, value: number | undefined): number | undefined {

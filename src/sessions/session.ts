@@ -27,17 +27,6 @@ export interface SessionDependencies {
   onWriteError?: (error: unknown) => void;
 }
 
-/** Resolves when `work` settles or after `ms`, whichever is first; the work goes on. */
-function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work.then(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 interface ReplayFrame {
   seq: number;
   serialized: string;
@@ -227,9 +216,9 @@ export class Session {
         record: (event, seq) => {
           const full: NewEvent = { session_id: this.id, seq, ...event };
           this.#pushHistory(full);
-          const written = this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
-          return waitAtMost(written, this.dependencies.limits.ackDeadlineMs);
+          return this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
         },
+        durableWaitMs: this.dependencies.limits.ackDeadlineMs,
       },
       history,
       this.dependencies.estimateUsage,

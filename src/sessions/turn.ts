@@ -2,6 +2,7 @@ import { ParleyError, toParleyError } from '../errors/index.js';
 import type { FinishReason, HistoryItem, TurnStatus, UnsequencedFrame } from '../protocol/index.js';
 import type { TurnEvent, TurnUsage } from '../llm/turn-event.js';
 import type { NewEvent } from '../store/types.js';
+import { waitAtMost } from './wait-at-most.js';
 
 /** How a turn reaches the outside: the session numbers, fans out and logs what it emits. */
 export interface TurnOutput {
@@ -12,11 +13,10 @@ export interface TurnOutput {
   /** Takes the next seq for a frame sent later with `emitAt` (nothing else is numbered meanwhile). */
   reserveSeq(): number;
   emitAt(seq: number, frame: UnsequencedFrame): void;
-  /**
-   * Queues the event for the database and adds it to the history. Resolves once it is
-   * durable, or after `durableWaitMs` if the database is slow (the write goes on); never rejects.
-   */
+  /** Queues the event for the database and adds it to the history; resolves once durable, never rejects. */
   record(event: Pick<NewEvent, 'event_type' | 'content' | 'metadata'>, seq: number): Promise<void>;
+  /** How long `done` waits for the answer to be durable before it is sent anyway (the write goes on). */
+  durableWaitMs: number;
 }
 
 export interface TurnResult {
@@ -117,7 +117,7 @@ export class Turn {
     // being ordered, every event before it). Tokens never wait; only this last frame does.
     const doneSeq = this.output.reserveSeq();
     this.#status = status;
-    await this.output.record(
+    const stored = this.output.record(
       {
         event_type: 'assistant_message',
         content: text,
@@ -134,6 +134,7 @@ export class Turn {
       },
       doneSeq,
     );
+    await waitAtMost(stored, this.output.durableWaitMs);
     this.output.emitAt(doneSeq, {
       type: 'done',
       finish_reason: finishReason,
