@@ -36,10 +36,12 @@ export interface LoadResult {
   /** Answer tokens delivered in correct turns, per second of the load phase. */
   tokensPerSecond: number;
   tokensDelivered: number;
+  /** Token frames received; fewer than the tokens when the server merged them. */
   tokenFrames: number;
   durationMs: number;
   ackMs: ReturnType<Samples['summary']>;
   firstTokenMs: ReturnType<Samples['summary']>;
+  /** Per token, not per frame, so merging servers and per-token servers compare (see TurnTimings.gapsMs). */
   gapMs: ReturnType<Samples['summary']>;
   /** CPU the load generator itself used, to show when the client side is the limit. */
   clientCpuMs: number;

@@ -63,7 +63,7 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     if (gapPair) {
       const parleyGap = gapPair.parley.load.gapMs.p99;
       const relayGap = gapPair.relay?.load.gapMs.p99 ?? null;
-      rows.push({ scenario: label(gapPair.result), figure: 'gap p99 ms', parley: parleyGap, relay: relayGap, ratio: ratioOf(parleyGap, relayGap), target: '<= relay + 5 ms', pass: parleyGap === null || relayGap === null ? null : parleyGap <= relayGap + 5 });
+      rows.push({ scenario: label(gapPair.result), figure: 'gap per token p99 ms', parley: parleyGap, relay: relayGap, ratio: ratioOf(parleyGap, relayGap), target: '<= relay + 5 ms', pass: parleyGap === null || relayGap === null ? null : parleyGap <= relayGap + 5 });
     }
     const idle = report.results.filter((result) => result.scenario.kind === 'idle').at(-1);
     const idleParley = idle?.parley[database] as IdleMeasurement | undefined;
@@ -112,7 +112,7 @@ function loadRows(result: Extract<ScenarioResult, { scenario: { kind: 'load' } }
     row('tokens/s', parley.load.tokensPerSecond, relay?.load.tokensPerSecond, 0),
     row('ack p50 / p99 ms', parley.load.ackMs.p50, relay?.load.ackMs.p50).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.ackMs.p99)}` : index === 3 ? `${cell} / ${format(relay?.load.ackMs.p99)}` : index === 4 ? format(ratioOf(parley.load.ackMs.p99, relay?.load.ackMs.p99), 2) : cell)),
     row('ttft p50 / p99 ms', parley.load.firstTokenMs.p50, relay?.load.firstTokenMs.p50).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.firstTokenMs.p99)}` : index === 3 ? `${cell} / ${format(relay?.load.firstTokenMs.p99)}` : index === 4 ? format(ratioOf(parley.load.firstTokenMs.p99, relay?.load.firstTokenMs.p99), 2) : cell)),
-    row('gap p50 / p99 ms', parley.load.gapMs.p50, relay?.load.gapMs.p50, 2).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.gapMs.p99, 2)}` : index === 3 ? `${cell} / ${format(relay?.load.gapMs.p99, 2)}` : index === 4 ? format(ratioOf(parley.load.gapMs.p99, relay?.load.gapMs.p99), 2) : cell)),
+    row('gap per token p50 / p99 ms', parley.load.gapMs.p50, relay?.load.gapMs.p50, 2).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.load.gapMs.p99, 2)}` : index === 3 ? `${cell} / ${format(relay?.load.gapMs.p99, 2)}` : index === 4 ? format(ratioOf(parley.load.gapMs.p99, relay?.load.gapMs.p99), 2) : cell)),
     row('server CPU ms per 1,000 tokens', parley.cpuPer1000TokensMs, relay?.cpuPer1000TokensMs),
     row('server peak RSS MB', parley.peakRssMb, relay?.peakRssMb),
     row('event loop delay p99 / max ms', parley.eventLoopDelayMs?.p99, relay?.eventLoopDelayMs?.p99).map((cell, index) => (index === 2 ? `${cell} / ${format(parley.eventLoopDelayMs?.max)}` : index === 3 ? `${cell} / ${format(relay?.eventLoopDelayMs?.max)}` : cell)),

@@ -9,10 +9,20 @@ export type TurnOutcome = 'ok' | 'lost' | 'wrong' | 'out_of_order';
 
 export interface TurnTimings {
   ackMs: number | null;
+  /** Until the first whole answer token arrived. */
   firstTokenMs: number | null;
-  /** Time between consecutive token frames. */
+  /**
+   * Time between consecutive answer tokens, each token dated by the frame that completed it:
+   * a frame completing k tokens gives one gap since the last token then k-1 gaps of 0 ms.
+   * Counted per token, not per frame, because a server that merges tokens into fewer frames
+   * would otherwise give fewer and longer samples than one that sends a frame per token in a
+   * burst, and the target is the gap a reader sees between tokens.
+   */
   gapsMs: number[];
+  /** Frames of type `token`; fewer than `tokens` when the server merged them. */
   tokenFrames: number;
+  /** Answer tokens whose last character has arrived. */
+  tokens: number;
 }
 
 export interface ServerFrameLike {
@@ -29,7 +39,8 @@ export class TurnCheck {
   #outOfOrder = false;
   #errored = false;
   #lastTokenAt: number | null = null;
-  readonly timings: TurnTimings = { ackMs: null, firstTokenMs: null, gapsMs: [], tokenFrames: 0 };
+  readonly #tokenEnds: number[];
+  readonly timings: TurnTimings = { ackMs: null, firstTokenMs: null, gapsMs: [], tokenFrames: 0, tokens: 0 };
 
   constructor(
     private readonly expectedText: string,
@@ -37,6 +48,7 @@ export class TurnCheck {
     lastSeq: number,
   ) {
     this.#lastSeq = lastSeq;
+    this.#tokenEnds = tokenEnds(expectedText);
   }
 
   /** The highest `seq` seen, for the next turn of the session. */
@@ -62,11 +74,9 @@ export class TurnCheck {
         break;
       case 'token':
         if (!this.#acked) this.#outOfOrder = true;
-        if (this.#lastTokenAt === null) this.timings.firstTokenMs = now - this.sentAt;
-        else this.timings.gapsMs.push(now - this.#lastTokenAt);
-        this.#lastTokenAt = now;
         this.timings.tokenFrames += 1;
         this.#text += typeof frame.content === 'string' ? frame.content : '';
+        this.#dateCompletedTokens(now);
         break;
       case 'done':
         if (!this.#acked) this.#outOfOrder = true;
@@ -81,6 +91,19 @@ export class TurnCheck {
     return this.#done;
   }
 
+  /** A frame may also end inside a token (a provider may split one): that token waits for its end. */
+  #dateCompletedTokens(now: number): void {
+    const before = this.timings.tokens;
+    let covered = before;
+    while (covered < this.#tokenEnds.length && this.#tokenEnds[covered]! <= this.#text.length) covered += 1;
+    if (covered === before) return;
+    if (this.#lastTokenAt === null) this.timings.firstTokenMs = now - this.sentAt;
+    else this.timings.gapsMs.push(now - this.#lastTokenAt);
+    for (let index = before + 1; index < covered; index += 1) this.timings.gapsMs.push(0);
+    this.#lastTokenAt = now;
+    this.timings.tokens = covered;
+  }
+
   /** The verdict; a turn not finished yet when this is asked is lost. */
   outcome(): TurnOutcome {
     if (!this.#acked || !this.#done) return 'lost';
@@ -88,4 +111,11 @@ export class TurnCheck {
     if (this.#errored || this.#text !== this.expectedText) return 'wrong';
     return 'ok';
   }
+}
+
+/** Offsets just past each token of the answer: every answer token ends with a space (see `answerToken`). */
+function tokenEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (let index = text.indexOf(' '); index !== -1; index = text.indexOf(' ', index + 1)) ends.push(index + 1);
+  return ends;
 }

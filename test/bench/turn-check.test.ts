@@ -19,8 +19,34 @@ describe('TurnCheck', () => {
       { type: 'done', seq: 5, finish_reason: 'stop' },
     ]);
     expect(check.outcome()).toBe('ok');
-    expect(check.timings).toStrictEqual({ ackMs: 5, firstTokenMs: 15, gapsMs: [10, 10], tokenFrames: 3 });
+    expect(check.timings).toStrictEqual({ ackMs: 5, firstTokenMs: 15, gapsMs: [10, 10], tokenFrames: 3, tokens: 3 });
     expect(check.lastSeq).toBe(5);
+  });
+
+  it('dates every token of a merged frame by that frame: one gap, then 0 ms gaps', () => {
+    const check = new TurnCheck(expectedAnswer(4), 95, 0);
+    feed(check, [
+      { type: 'ack', seq: 1 },
+      { type: 'token', seq: 2, content: 'tok0 ' },
+      { type: 'token', seq: 5, content: 'tok1 tok2 tok3 ' },
+      { type: 'done', seq: 6 },
+    ]);
+    expect(check.outcome()).toBe('ok');
+    expect(check.timings).toStrictEqual({ ackMs: 5, firstTokenMs: 15, gapsMs: [10, 0, 0], tokenFrames: 2, tokens: 4 });
+  });
+
+  it('gives no gap for a frame that ends inside a token, only once the token is complete', () => {
+    const check = new TurnCheck(answer, 95, 0);
+    feed(check, [
+      { type: 'ack', seq: 1 },
+      { type: 'token', seq: 2, content: 'to' },
+      { type: 'token', seq: 3, content: 'k0 t' },
+      { type: 'token', seq: 4, content: 'ok1' },
+      { type: 'token', seq: 5, content: ' tok2 ' },
+      { type: 'done', seq: 6 },
+    ]);
+    expect(check.outcome()).toBe('ok');
+    expect(check.timings).toStrictEqual({ ackMs: 5, firstTokenMs: 25, gapsMs: [20, 0], tokenFrames: 4, tokens: 3 });
   });
 
   it('accepts tokens merged under backpressure, whose seq skips', () => {
