@@ -188,18 +188,14 @@ export class Session {
       seq: ackSeq,
     };
     const history = [...this.#history, toHistoryItem(event)];
-    // The model is asked while the message is being stored (LiveKit's preemptive generation):
-    // its answer waits in the stream until the ack, so ttft does not add a database round
-    // trip to the model's. The write goes out first (the writer drains on the next check
-    // phase), the request right behind it. Should the write fail, the request is aborted
+    // The model is asked now, while the message is being stored (LiveKit's preemptive
+    // generation): its answer waits in the stream until the ack, so ttft does not add a
+    // database round trip to the model's. Should the write fail, the request is aborted
     // before anything of it reached a client (README, Where Parley differs from DESIGN.md).
-    const stored = this.dependencies.writer.append(event, { deadlineMs: limits.ackDeadlineMs });
-    stored.catch(() => undefined);
-    await new Promise(setImmediate);
     const early = new AbortController();
     const events = startEarly(this.dependencies.runner.runTurn({ history, signal: early.signal }));
     try {
-      await stored;
+      await this.dependencies.writer.append(event, { deadlineMs: limits.ackDeadlineMs });
     } catch (thrown) {
       early.abort(thrown);
       void events.return(undefined).catch(() => undefined);
