@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
-import type { TurnEvent } from '../llm/turn-event.js';
 import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
 import type { NewEvent } from '../store/types.js';
 import { historyItemFromEvent } from './history-from-events.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
-import { startEarly } from './start-early.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
 
 export interface SessionDependencies {
@@ -187,18 +185,9 @@ export class Session {
       metadata: frame.id === undefined ? {} : { message_id: frame.id },
       seq: ackSeq,
     };
-    const history = [...this.#history, toHistoryItem(event)];
-    // The model is asked now, while the message is being stored (LiveKit's preemptive
-    // generation): its answer waits in the stream until the ack, so ttft does not add a
-    // database round trip to the model's. Should the write fail, the request is aborted
-    // before anything of it reached a client (README, Where Parley differs from DESIGN.md).
-    const early = new AbortController();
-    const events = startEarly(this.dependencies.runner.runTurn({ history, signal: early.signal }));
     try {
       await this.dependencies.writer.append(event, { deadlineMs: limits.ackDeadlineMs });
     } catch (thrown) {
-      early.abort(thrown);
-      void events.return(undefined).catch(() => undefined);
       const error = toParleyError(thrown, 'storage_unavailable');
       this.#emitNumbered(ackSeq, error.toFrame(frame.id));
       this.#turnFrames = [];
@@ -206,18 +195,16 @@ export class Session {
       return;
     }
     if (frame.id !== undefined) this.#acceptedIds.set(frame.id, ackSeq);
-    this.#history.push(history.at(-1)!);
+    this.#pushHistory(event);
     this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
-    this.#startTurn(receivedAt, history, (signal) => {
-      signal.addEventListener('abort', () => early.abort(signal.reason), { once: true });
-      return events;
-    });
+    this.#startTurn(receivedAt);
   }
 
-  #startTurn(receivedAt: number, history: HistoryItem[], events: (signal: AbortSignal) => AsyncGenerator<TurnEvent>): void {
+  #startTurn(receivedAt: number): void {
+    const history = this.#history.slice();
     const turn = new Turn(
       randomUUID(),
-      events,
+      (signal) => this.dependencies.runner.runTurn({ history, signal }),
       {
         token: (text) => this.#queueToken(text),
         emit: (frame) => this.#emit(frame),
@@ -298,11 +285,4 @@ export class Session {
     this.#recentMessageTimes.push(now);
     return true;
   }
-}
-
-/** A user message as the model's history holds it (it always has one). */
-function toHistoryItem(event: NewEvent): HistoryItem {
-  const item = historyItemFromEvent({ ...event, id: 0, created_at: new Date().toISOString() });
-  if (!item) throw new Error(`${event.event_type} has no history item`);
-  return item;
 }
