@@ -1,15 +1,17 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { chooseProvider, type ProviderName, type Settings } from '../config.js';
+import type { StepModel } from './model-step.js';
 import { createOfflineModel } from './offline/offline-model.js';
+import { createOpenAiChatModel } from './openai/openai-chat-model.js';
 import { signReplayedGeminiCalls } from './sign-replayed-gemini-calls.js';
 
 /** A model ready to call, with the names the `session` frame and `/health` show (never a key). */
 export interface SelectedModel {
   provider: ProviderName;
   modelId: string;
-  model: LanguageModelV3;
+  /** An AI SDK model; the OpenAI one also reads steps without Web Streams (`openStep`). */
+  model: LanguageModelV3 & Partial<StepModel>;
 }
 
 const openAiDefaultBaseUrl = 'https://api.openai.com/v1';
@@ -26,14 +28,12 @@ export function createLanguageModel(settings: Settings, provider: ProviderName =
       return { provider, modelId, model: signReplayedGeminiCalls(google(modelId)) };
     }
     case 'openai': {
-      const openai = createOpenAICompatible({
-        name: 'openai',
+      const model = createOpenAiChatModel({
         baseURL: withoutTrailingSlash(settings.OPENAI_BASE_URL ?? openAiDefaultBaseUrl),
-        // Local servers (Ollama, llama.cpp, LM Studio) need no key: send no Authorization header then.
-        ...(settings.OPENAI_API_KEY ? { apiKey: settings.OPENAI_API_KEY } : {}),
-        includeUsage: true,
+        apiKey: settings.OPENAI_API_KEY,
+        modelId: settings.OPENAI_MODEL,
       });
-      return { provider, modelId: settings.OPENAI_MODEL, model: openai.chatModel(settings.OPENAI_MODEL) };
+      return { provider, modelId: settings.OPENAI_MODEL, model };
     }
     case 'offline':
       return {

@@ -1,16 +1,18 @@
 import { ModelTimeoutError } from './map-provider-error.js';
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { ReadResult, StepReader } from './model-step.js';
 
 /**
  * Reads the next part, or fails with ModelTimeoutError when the provider sends nothing for
  * `timeoutMs`; `onTimeout` then aborts the HTTP request so the connection is not left open.
  * The clock runs only while we wait on the provider, so a slow consumer never trips it.
  */
-export async function readWithin<T>(
-  reader: ReadableStreamDefaultReader<T>,
+export async function readWithin(
+  reader: StepReader,
   timeoutMs: number,
   phase: ModelTimeoutError['phase'],
   onTimeout: (error: ModelTimeoutError) => void,
-): Promise<Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>> {
+): Promise<ReadResult<LanguageModelV3StreamPart>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -31,20 +33,23 @@ export async function readWithin<T>(
  * (`buffered`) come first. Errors, thrown or sent as `error` parts, go through `mapError`
  * so the turn reports them as ParleyErrors.
  *
- * One watchdog timer per stream, re-armed only when it fires, instead of a timer and a race
- * per part: this sits on the token path. The clock runs only while a read is waiting.
+ * A reader, not a new ReadableStream: this sits on the token path, where a Web Stream stage
+ * costs more than everything else done here. One watchdog timer per stream, re-armed only
+ * when it fires, instead of a timer and a race per part. The clock runs only while a read
+ * is waiting, so a slow consumer never trips it.
  */
-export function withIdleTimeout<T extends { type: string }>(options: {
-  reader: ReadableStreamDefaultReader<T>;
-  buffered: T[];
+export function withIdleTimeout(options: {
+  reader: StepReader;
+  buffered: LanguageModelV3StreamPart[];
   idleTimeoutMs: number;
   abortRequest: (reason: unknown) => void;
   mapError: (error: unknown) => unknown;
-}): ReadableStream<T> {
+}): StepReader {
   const { reader, buffered, idleTimeoutMs, abortRequest, mapError } = options;
   let waitingSince: number | null = null;
   let timedOut: ModelTimeoutError | null = null;
   let watchdog: NodeJS.Timeout | null = null;
+  let cancelled = false;
 
   const watch = (delayMs: number) => {
     watchdog = setTimeout(() => {
@@ -63,36 +68,40 @@ export function withIdleTimeout<T extends { type: string }>(options: {
     watchdog = null;
   };
 
-  return new ReadableStream<T>({
-    async pull(controller) {
+  return {
+    async read() {
+      if (cancelled) return { done: true };
       const next = buffered.shift();
-      if (next !== undefined) {
-        controller.enqueue(mapPart(next, mapError));
-        return;
-      }
-      if (watchdog === null && timedOut === null) watch(idleTimeoutMs);
+      if (next !== undefined) return { done: false, value: mapPart(next, mapError) };
+      if (timedOut) throw mapError(timedOut);
+      if (watchdog === null) watch(idleTimeoutMs);
       waitingSince = performance.now();
+      let result: ReadResult<LanguageModelV3StreamPart>;
       try {
-        const result = await reader.read();
-        waitingSince = null;
-        if (timedOut) throw timedOut;
-        if (result.done) {
-          stopWatching();
-          controller.close();
-        } else controller.enqueue(mapPart(result.value, mapError));
+        result = await reader.read();
       } catch (error) {
         stopWatching();
-        controller.error(mapError(timedOut ?? error));
+        throw mapError(timedOut ?? error);
+      } finally {
+        waitingSince = null;
       }
+      if (timedOut) throw mapError(timedOut);
+      if (result.done) {
+        stopWatching();
+        return result;
+      }
+      return { done: false, value: mapPart(result.value, mapError) };
     },
     async cancel(reason) {
+      cancelled = true;
+      buffered.length = 0;
       stopWatching();
       abortRequest(reason);
       await reader.cancel(reason).catch(() => undefined);
     },
-  });
+  };
 }
 
-function mapPart<T extends { type: string }>(part: T, mapError: (error: unknown) => unknown): T {
-  return part.type === 'error' ? ({ ...part, error: mapError((part as T & { error: unknown }).error) } as T) : part;
+function mapPart(part: LanguageModelV3StreamPart, mapError: (error: unknown) => unknown): LanguageModelV3StreamPart {
+  return part.type === 'error' ? { ...part, error: mapError(part.error) } : part;
 }

@@ -1,4 +1,3 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { chooseProvider, type ProviderName, type Settings } from '../config.js';
 import type { HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -54,7 +53,7 @@ export function providerChain(settings: Settings): ProviderName[] {
 export function createModelRunner(settings: Settings, tools: ToolRegistry, options: ModelRunnerOptions = {}): ModelRunner {
   const candidates = providerChain(settings).map((provider) => createLanguageModel(settings, provider));
   const primary = candidates[0]!;
-  const model: LanguageModelV3 = createResilientModel(candidates, {
+  const model = createResilientModel(candidates, {
     retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: settings.LLM_MAX_RETRIES },
     firstTokenTimeoutMs: settings.LLM_FIRST_TOKEN_TIMEOUT_MS,
     idleTimeoutMs: settings.LLM_IDLE_TIMEOUT_MS,

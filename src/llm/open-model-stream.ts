@@ -1,6 +1,7 @@
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart, LanguageModelV3StreamResult } from '@ai-sdk/provider';
+import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { readWithin, withIdleTimeout } from './idle-timeout.js';
 import { answerBrokeOff, ModelTimeoutError, type ProviderLabel } from './map-provider-error.js';
+import { openStep, type StepModel, type StepReader } from './model-step.js';
 
 export interface StreamTimeouts {
   /** From the request to the first content part (LLM_FIRST_TOKEN_TIMEOUT_MS). */
@@ -25,14 +26,14 @@ const contentParts = new Set<LanguageModelV3StreamPart['type']>([
  * Starts one model step and reads it up to its first content part. Everything that goes
  * wrong until then (HTTP errors, an `error` part, no answer in time) is thrown, so the
  * caller may retry or fall back without anything having reached the user. What follows is
- * returned as a stream guarded by the idle timeout, whose failures are final.
+ * returned as a reader guarded by the idle timeout, whose failures are final.
  */
 export async function openModelStream(
-  model: LanguageModelV3,
+  model: LanguageModelV3 & Partial<StepModel>,
   label: ProviderLabel,
   options: LanguageModelV3CallOptions,
   timeouts: StreamTimeouts,
-): Promise<LanguageModelV3StreamResult> {
+): Promise<StepReader> {
   const request = new AbortController();
   const callerSignal = options.abortSignal;
   const signal = callerSignal ? AbortSignal.any([callerSignal, request.signal]) : request.signal;
@@ -40,16 +41,15 @@ export async function openModelStream(
 
   const deadline = setTimeout(() => request.abort(new Error('first token timeout')), timeouts.firstTokenTimeoutMs);
   const startedAt = performance.now();
-  let result: LanguageModelV3StreamResult;
+  let reader: StepReader;
   try {
-    result = await model.doStream({ ...options, abortSignal: signal });
+    reader = await openStep(model, { ...options, abortSignal: signal });
   } catch (error) {
     throw request.signal.aborted && !callerSignal?.aborted ? firstTokenTimeout(timeouts) : error;
   } finally {
     clearTimeout(deadline);
   }
 
-  const reader = result.stream.getReader();
   const buffered: LanguageModelV3StreamPart[] = [];
   try {
     for (;;) {
@@ -68,16 +68,13 @@ export async function openModelStream(
     throw error instanceof ModelTimeoutError ? firstTokenTimeout(timeouts) : error;
   }
 
-  return {
-    ...result,
-    stream: withIdleTimeout({
-      reader,
-      buffered,
-      idleTimeoutMs: timeouts.idleTimeoutMs,
-      abortRequest,
-      mapError: (error) => (callerSignal?.aborted ? error : answerBrokeOff(error, label)),
-    }),
-  };
+  return withIdleTimeout({
+    reader,
+    buffered,
+    idleTimeoutMs: timeouts.idleTimeoutMs,
+    abortRequest,
+    mapError: (error) => (callerSignal?.aborted ? error : answerBrokeOff(error, label)),
+  });
 }
 
 /** The request itself (headers) did not come back in time: the same failure as a silent stream. */

@@ -1,24 +1,28 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { firstThatStarts } from './fallback-chain.js';
 import { classifyProviderError, ModelTimeoutError, type ProviderLabel } from './map-provider-error.js';
+import { streamOf, type StepModel } from './model-step.js';
 import { openModelStream, type StreamTimeouts } from './open-model-stream.js';
 import { withRetries, type RetryPolicy } from './with-retries.js';
 
 export interface ModelCandidate extends ProviderLabel {
-  model: LanguageModelV3;
+  model: LanguageModelV3 & Partial<StepModel>;
 }
 
 export interface ResilienceOptions extends StreamTimeouts {
   retry: RetryPolicy;
 }
 
+/** A model for the turn loop (`openStep`) and for the AI SDK's own calls (summaries use `generateText`). */
+export type ResilientModel = LanguageModelV3 & StepModel;
+
 /**
- * One model as the AI SDK sees it, behind which each step (each model call of a turn) is
+ * One model, behind which each step (each model call of a turn) is
  * retried before its first token and falls back along the candidates; after the first
  * token a failure ends the step with a ParleyError. Doing this per step, below the turn loop,
  * means a retry never repeats a tool call or text of an earlier step.
  */
-export function createResilientModel(candidates: readonly ModelCandidate[], options: ResilienceOptions): LanguageModelV3 {
+export function createResilientModel(candidates: readonly ModelCandidate[], options: ResilienceOptions): ResilientModel {
   const primary = candidates[0];
   if (primary === undefined) throw new Error('createResilientModel needs at least one model');
 
@@ -34,13 +38,16 @@ export function createResilientModel(candidates: readonly ModelCandidate[], opti
       { signal, name: (candidate) => `${candidate.provider} (${candidate.modelId})` },
     );
 
+  const openStep = (callOptions: LanguageModelV3CallOptions) =>
+    eachCandidate(callOptions.abortSignal, (candidate) => openModelStream(candidate.model, candidate, callOptions, options));
+
   return {
+    openStep,
     specificationVersion: 'v3',
     provider: primary.provider,
     modelId: primary.modelId,
     supportedUrls: {},
-    doStream: (callOptions: LanguageModelV3CallOptions) =>
-      eachCandidate(callOptions.abortSignal, (candidate) => openModelStream(candidate.model, candidate, callOptions, options)),
+    doStream: async (callOptions: LanguageModelV3CallOptions) => ({ stream: streamOf(await openStep(callOptions)) }),
     doGenerate: (callOptions: LanguageModelV3CallOptions) =>
       eachCandidate(callOptions.abortSignal, (candidate) => generateWithin(candidate.model, callOptions, options.firstTokenTimeoutMs)),
   };
@@ -59,3 +66,4 @@ async function generateWithin(model: LanguageModelV3, callOptions: LanguageModel
     clearTimeout(timer);
   }
 }
+

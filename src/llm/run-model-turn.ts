@@ -1,7 +1,5 @@
 import type {
-  LanguageModelV3,
   LanguageModelV3Prompt,
-  LanguageModelV3StreamPart,
   LanguageModelV3ToolCallPart,
   LanguageModelV3ToolResultPart,
   SharedV3ProviderMetadata,
@@ -11,12 +9,13 @@ import { toParleyError } from '../errors/index.js';
 import type { FinishReason } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { mapFinishReason } from './map-finish-reason.js';
+import type { StepModel, StepReader } from './model-step.js';
 import { toProviderPrompt } from './to-provider-prompt.js';
 import { toProviderTools } from './to-provider-tools.js';
 import type { TurnEvent } from './turn-event.js';
 
 export interface ModelTurnRequest {
-  model: LanguageModelV3;
+  model: StepModel;
   system: string;
   messages: ModelMessage[];
   tools: ToolRegistry;
@@ -32,7 +31,7 @@ interface StepCall {
 }
 
 /**
- * Runs one assistant turn and yields vendor-neutral events. It reads the model's `doStream`
+ * Runs one assistant turn and yields vendor-neutral events. It reads each model step
  * directly and runs the tool loop itself (call, run the tools, send the results, up to
  * `maxSteps`), as `streamText` would: the profile showed `streamText`'s transform chain
  * costing more per token than all of Parley's own work (README, Benchmark). Retries,
@@ -46,13 +45,13 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
   let completionTokens: number | undefined;
 
   for (let step = 1; ; step += 1) {
-    let stream: ReadableStream<LanguageModelV3StreamPart>;
+    let reader: StepReader;
     try {
-      ({ stream } = await request.model.doStream({
+      reader = await request.model.openStep({
         prompt,
         ...(tools.length > 0 ? { tools, toolChoice: { type: 'auto' as const } } : {}),
         abortSignal: request.signal,
-      }));
+      });
     } catch (error) {
       // A cancel before the first token is no failure: the turn just ends.
       if (request.signal.aborted) return;
@@ -61,7 +60,6 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
     const calls: StepCall[] = [];
     let text = '';
     let finishReason: FinishReason = 'other';
-    const reader = stream.getReader();
     try {
       for (;;) {
         const { done, value: part } = await reader.read();

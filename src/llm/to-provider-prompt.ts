@@ -3,7 +3,7 @@ import type { ModelMessage } from 'ai';
 
 /**
  * The conversation in the provider spec's own prompt format (what `streamText` would build):
- * the turn runner talks to the model's `doStream` directly. Only the shapes
+ * the turn runner talks to each model step directly. Only the shapes
  * `toModelMessages` produces occur: text, tool calls and tool results.
  */
 export function toProviderPrompt(system: string, messages: readonly ModelMessage[]): LanguageModelV3Prompt {

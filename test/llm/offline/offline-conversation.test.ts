@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { systemPrompt } from '../../../src/llm/model-runner.js';
 import { createOfflineModel } from '../../../src/llm/offline/offline-model.js';
 import { capabilities, configureHint, firstTurnNote, offlineIntro } from '../../../src/llm/offline/offline-texts.js';
+import { stepsOf } from '../../../src/llm/model-step.js';
 import { runModelTurn } from '../../../src/llm/run-model-turn.js';
 import { toModelMessages } from '../../../src/llm/to-model-messages.js';
 import type { TurnEvent } from '../../../src/llm/turn-event.js';
@@ -78,7 +79,7 @@ describe('memory across turns', () => {
   it('runs as a Parley turn: history from the event log in, turn events out', async () => {
     const events = await collect(
       runModelTurn({
-        model: createOfflineModel({ tokenDelayMs: 0 }),
+        model: stepsOf(createOfflineModel({ tokenDelayMs: 0 })),
         system: systemPrompt,
         messages: toModelMessages([
           ...earlier,
