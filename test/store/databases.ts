@@ -14,7 +14,7 @@ import type { Database } from '../../src/store/types.js';
 export interface TestDatabase {
   kind: Database['kind'];
   database: Database;
-  /** Another connection to the same data (PGlite runs in-process: the same instance). */
+  /** Another connection to the same data (PGlite: the same instance, one thread owns it). */
   connect(): Promise<Database>;
   dispose(): Promise<void>;
 }

@@ -1,0 +1,17 @@
+/** What the server's thread and the embedded database's thread (pglite-worker.ts) say to each other. */
+export interface PgliteWorkerData {
+  /** An absolute directory, or `memory://`. */
+  dataDir: string;
+}
+
+export type PgliteRequest =
+  | { id: number; kind: 'query'; text: string; params: unknown[]; tx?: number }
+  | { id: number; kind: 'begin' }
+  | { id: number; kind: 'end'; tx: number; commit: boolean }
+  | { id: number; kind: 'close' };
+
+/** Id 0 answers the start: rows when PGlite opened, an error when it could not. */
+export type PgliteReply =
+  | { id: number; rows: Record<string, unknown>[] }
+  | { id: number; tx: number }
+  | { id: number; error: Record<string, unknown> };

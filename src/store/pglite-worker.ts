@@ -1,0 +1,82 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import type { PgliteReply, PgliteRequest, PgliteWorkerData } from './pglite-messages.js';
+
+/**
+ * The embedded database's own thread. PGlite runs PostgreSQL as WASM, synchronously: on the
+ * server's thread a batch of writes, or a burst of sessions opening, held up every socket
+ * for as long (README, Benchmark). Here it answers one message per statement, and an open
+ * transaction holds PGlite's lock until its `end` comes, as in-process transactions do.
+ */
+const port = parentPort;
+if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
+
+const { dataDir } = workerData as PgliteWorkerData;
+const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void; ended: Promise<unknown> }>();
+let nextTransaction = 1;
+const rollback = Symbol('rollback');
+
+const reply = (message: PgliteReply) => port.postMessage(message);
+
+function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  // DatabaseError's SQLSTATE and details are own properties: keep them all.
+  return { ...error, name: error.name, message: error.message };
+}
+
+async function begin(pglite: PGlite): Promise<number> {
+  let opened!: (tx: Transaction) => void;
+  const ready = new Promise<Transaction>((resolve) => {
+    opened = resolve;
+  });
+  let end!: (commit: boolean) => void;
+  const decided = new Promise<boolean>((resolve) => {
+    end = resolve;
+  });
+  const ended = pglite
+    .transaction(async (tx) => {
+      opened(tx);
+      if (!(await decided)) throw rollback;
+    })
+    .catch((error: unknown) => {
+      if (error !== rollback) throw error;
+    });
+  const tx = await Promise.race([ready, ended.then(() => Promise.reject(new Error('the transaction ended before it began')))]);
+  const id = nextTransaction++;
+  transactions.set(id, { tx, end, ended });
+  return id;
+}
+
+async function handle(pglite: PGlite, request: PgliteRequest): Promise<PgliteReply> {
+  switch (request.kind) {
+    case 'query': {
+      const target = request.tx === undefined ? pglite : transactions.get(request.tx)?.tx;
+      if (!target) throw new Error(`no open transaction ${request.tx}`);
+      const result = await target.query(request.text, request.params);
+      return { id: request.id, rows: result.rows as Record<string, unknown>[] };
+    }
+    case 'begin':
+      return { id: request.id, tx: await begin(pglite) };
+    case 'end': {
+      const open = transactions.get(request.tx);
+      if (!open) throw new Error(`no open transaction ${request.tx}`);
+      transactions.delete(request.tx);
+      open.end(request.commit);
+      await open.ended;
+      return { id: request.id, rows: [] };
+    }
+    case 'close':
+      if (!pglite.closed) await pglite.close();
+      return { id: request.id, rows: [] };
+  }
+}
+
+try {
+  const pglite = await PGlite.create(dataDir, { parsers: { [types.INT8]: (value: string) => Number(value) } });
+  port.on('message', (request: PgliteRequest) => {
+    handle(pglite, request).then(reply, (error: unknown) => reply({ id: request.id, error: describeError(error) }));
+  });
+  reply({ id: 0, rows: [] });
+} catch (error) {
+  reply({ id: 0, error: describeError(error) });
+}
