@@ -3,7 +3,8 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessage } from 'openai/resources/chat/completions';
 import { streamOf, type StepModel, type StepReader } from '../model-step.js';
 import { toApiCallError } from './map-openai-error.js';
-import { toFinishReason, toUsage } from './openai-usage.js';
+import { toFinishReason } from './map-openai-finish-reason.js';
+import { toUsage } from './map-openai-usage.js';
 import { readChatChunks } from './read-chat-chunks.js';
 import { toOpenAiRequest } from './to-openai-request.js';
 

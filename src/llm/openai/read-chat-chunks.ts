@@ -3,7 +3,8 @@ import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provide
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ReadResult, StepReader } from '../model-step.js';
-import { toFinishReason, toUsage } from './openai-usage.js';
+import { toFinishReason } from './map-openai-finish-reason.js';
+import { toUsage } from './map-openai-usage.js';
 
 interface PendingCall {
   id: string | undefined;

@@ -1,4 +1,4 @@
-import type { LanguageModelV3FinishReason, LanguageModelV3Usage } from '@ai-sdk/provider';
+import type { LanguageModelV3Usage } from '@ai-sdk/provider';
 import type { CompletionUsage } from 'openai/resources/completions';
 
 /** OpenAI's usage object in the AI SDK's shape; cached and reasoning tokens when the server reports them. */
@@ -16,24 +16,4 @@ export function toUsage(usage: CompletionUsage | null | undefined): LanguageMode
     outputTokens: { total: usage.completion_tokens, text: Math.max(0, usage.completion_tokens - reasoning), reasoning },
     raw: usage as unknown as NonNullable<LanguageModelV3Usage['raw']>,
   };
-}
-
-/** A refusal ends with `stop` on the wire; it is a content filter to the user. */
-export function toFinishReason(raw: string | null | undefined, refused: boolean): LanguageModelV3FinishReason {
-  const unified = ((): LanguageModelV3FinishReason['unified'] => {
-    switch (raw) {
-      case 'stop':
-        return refused ? 'content-filter' : 'stop';
-      case 'length':
-        return 'length';
-      case 'content_filter':
-        return 'content-filter';
-      case 'tool_calls':
-      case 'function_call':
-        return 'tool-calls';
-      default:
-        return 'other';
-    }
-  })();
-  return { unified, raw: raw ?? undefined };
 }
