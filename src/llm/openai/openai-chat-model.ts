@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessage } from 'openai/resources/chat/completions';
 import { streamOf, type StepModel, type StepReader } from '../model-step.js';
 import { toApiCallError } from './map-openai-error.js';
+import { oneEventPerChunk } from './one-event-per-chunk.js';
 import { toFinishReason } from './map-openai-finish-reason.js';
 import { toUsage } from './map-openai-usage.js';
 import { readChatChunks } from './read-chat-chunks.js';
@@ -33,6 +34,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     project: null,
     maxRetries: 0,
     logLevel: 'off',
+    fetch: oneEventPerChunk(),
     ...(apiKey ? {} : { defaultHeaders: { Authorization: null } }),
   });
   const url = `${baseURL}/chat/completions`;
