@@ -3,9 +3,9 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessage } from 'openai/resources/chat/completions';
 import { streamOf, type StepModel, type StepReader } from '../model-step.js';
 import { toApiCallError } from './map-openai-error.js';
-import { oneEventPerChunk } from './one-event-per-chunk.js';
 import { toFinishReason } from './map-openai-finish-reason.js';
 import { toUsage } from './map-openai-usage.js';
+import { oneEventPerChunk } from './one-event-per-chunk.js';
 import { readChatChunks } from './read-chat-chunks.js';
 import { toOpenAiRequest } from './to-openai-request.js';
 
@@ -21,7 +21,8 @@ export interface OpenAiChatModelOptions {
  * An OpenAI-compatible chat model on OpenAI's own client (`openai`), as an AI SDK model
  * plus `openStep` for the turn loop. The client reads the SSE stream with an async iterator
  * and no schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through
- * five Web Stream stages and zod: about 9 against 48 µs of CPU per token (README, Benchmark).
+ * five Web Stream stages and zod: in one process, about 9 against 48 µs of CPU per token
+ * (README, "Where Parley differs from DESIGN.md").
  * Retries and timeouts are Parley's (resilient-model.ts), so the client's are off.
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
