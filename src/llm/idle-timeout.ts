@@ -1,5 +1,5 @@
-import { ModelTimeoutError } from './map-provider-error.js';
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { ModelTimeoutError } from './map-provider-error.js';
 import type { ReadResult, StepReader } from './model-step.js';
 
 /**

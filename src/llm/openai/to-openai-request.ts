@@ -53,7 +53,7 @@ function toToolChoice(choice: NonNullable<LanguageModelV3CallOptions['toolChoice
 }
 
 /** The prompt as chat messages: a lone text part is sent as a plain string, as OpenAI's own examples do. */
-export function toOpenAiMessages(prompt: LanguageModelV3Prompt): ChatCompletionMessageParam[] {
+function toOpenAiMessages(prompt: LanguageModelV3Prompt): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = [];
   for (const message of prompt) {
     switch (message.role) {
