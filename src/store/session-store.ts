@@ -7,6 +7,23 @@ import type { Database, EventPage, NewEvent, SessionPage, SessionRow, SessionSto
  * so neither driver's serializers touch them (postgres.js would cut a cursor's microseconds);
  * rows are normalized on the way out (times as ISO strings, bigints as numbers).
  */
+/**
+ * One statement with one parameter: the same text (and prepared statement) for every batch
+ * size. Events of a session deleted meanwhile are skipped rather than failing the batch
+ * forever. The session check is a LATERAL lookup with LIMIT so that it stays an index probe
+ * per event: as `WHERE EXISTS`, the planner (which guesses 100 rows from any set-returning
+ * function) hashed the whole sessions table on every write, a cost that grew with every
+ * session ever opened (0.86 ms per one-event write at 5,000 sessions, against 0.36 ms now).
+ * The ordinality keeps the batch's order (ids follow it) with no sort.
+ */
+export const appendEventsSql = `INSERT INTO session_events (session_id, event_type, content, metadata, seq)
+  SELECT item.value->>'session_id', item.value->>'event_type', item.value->>'content',
+         COALESCE(item.value->'metadata', '{}'::jsonb), (item.value->>'seq')::int8
+  FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS item(value, position)
+  CROSS JOIN LATERAL (SELECT FROM sessions WHERE sessions.session_id = item.value->>'session_id' LIMIT 1) AS known
+  ORDER BY item.position
+  ON CONFLICT DO NOTHING`;
+
 export function createSessionStore(database: Database): SessionStore {
   return {
     async openSession(sessionId, userId) {
@@ -89,18 +106,9 @@ export function createSessionStore(database: Database): SessionStore {
 
     async appendEvents(events) {
       if (events.length === 0) return;
-      // One statement with one parameter: the same text (and prepared statement) for every batch size.
-      // Events of a session deleted meanwhile are skipped rather than failing the batch forever.
-      await database.query(
-        `INSERT INTO session_events (session_id, event_type, content, metadata, seq)
-         SELECT item.value->>'session_id', item.value->>'event_type', item.value->>'content',
-                COALESCE(item.value->'metadata', '{}'::jsonb), (item.value->>'seq')::int8
-         FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS item(value, position)
-         WHERE EXISTS (SELECT 1 FROM sessions WHERE sessions.session_id = item.value->>'session_id')
-         ORDER BY item.position
-         ON CONFLICT DO NOTHING`,
-        [toStorableJson(events.map(({ session_id, event_type, content, metadata, seq }) => ({ session_id, event_type, content, metadata, seq })))],
-      );
+      await database.query(appendEventsSql, [
+        toStorableJson(events.map(({ session_id, event_type, content, metadata, seq }) => ({ session_id, event_type, content, metadata, seq }))),
+      ]);
     },
 
     async scheduleFinalize(sessionId, dueAt) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ParleyError } from '../../src/errors/index.js';
-import { createSessionStore } from '../../src/store/session-store.js';
+import { appendEventsSql, createSessionStore } from '../../src/store/session-store.js';
 import type { Database, NewEvent, SessionStore } from '../../src/store/types.js';
 import { databaseVariants, type TestDatabase } from './databases.js';
 
@@ -223,6 +223,17 @@ describe.each(databaseVariants)('session store on $kind', (variant) => {
     it('skips events of a session that no longer exists instead of failing the batch', async () => {
       await store.appendEvents([userMessage('gone', 1, 'lost'), userMessage('talk', 1, 'kept')]);
       expect((await store.loadEvents('talk')).map((event) => event.content)).toStrictEqual(['kept']);
+    });
+
+    it('looks each event’s session up by its key instead of reading every session, however many there are', async () => {
+      await database.query(`INSERT INTO sessions (session_id) SELECT 'many-' || n FROM generate_series(1, 5000) AS n`);
+      await database.query('ANALYZE sessions');
+      const batch = JSON.stringify([userMessage('talk', 1, 'hello')]);
+
+      const plan = (await database.query<Record<string, string>>(`EXPLAIN ${appendEventsSql}`, [batch])).map((row) => Object.values(row)[0]).join('\n');
+
+      expect(plan).not.toMatch(/Seq Scan on sessions/);
+      expect(plan).toMatch(/Index (Only )?Scan using sessions_pkey on sessions/);
     });
   });
 
