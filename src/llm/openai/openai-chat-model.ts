@@ -5,8 +5,9 @@ import { streamOf, type StepModel, type StepReader } from '../model-step.js';
 import { toApiCallError } from './map-openai-error.js';
 import { toFinishReason } from './map-openai-finish-reason.js';
 import { toUsage } from './map-openai-usage.js';
-import { oneEventPerChunk } from './one-event-per-chunk.js';
+import { chatChunksOf } from './chat-chunks-of.js';
 import { readChatChunks } from './read-chat-chunks.js';
+import { SseDataReader } from './sse-data-reader.js';
 import { toOpenAiRequest } from './to-openai-request.js';
 
 export interface OpenAiChatModelOptions {
@@ -19,10 +20,10 @@ export interface OpenAiChatModelOptions {
 
 /**
  * An OpenAI-compatible chat model on OpenAI's own client (`openai`), as an AI SDK model
- * plus `openStep` for the turn loop. The client reads the SSE stream with an async iterator
- * and no schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through
- * five Web Stream stages and zod: in one process, about 9 against 48 µs of CPU per token
- * (README, "Where Parley differs from DESIGN.md").
+ * plus `openStep` for the turn loop. The client builds and sends the request and turns a
+ * failed one into its APIError; the answer's SSE body is read by sse-data-reader.ts, with no
+ * schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through five
+ * Web Stream stages and zod (README, "Where Parley differs from DESIGN.md").
  * Retries and timeouts are Parley's (resilient-model.ts), so the client's are off.
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
@@ -35,7 +36,6 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     project: null,
     maxRetries: 0,
     logLevel: 'off',
-    fetch: oneEventPerChunk(),
     ...(apiKey ? {} : { defaultHeaders: { Authorization: null } }),
   });
   const url = `${baseURL}/chat/completions`;
@@ -44,13 +44,15 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     const { body, warnings } = toOpenAiRequest(modelId, callOptions);
     const request = { ...body, stream: true as const, stream_options: { include_usage: true } };
     const mapError = (error: unknown) => toApiCallError(error, url, request);
-    let stream;
+    let response;
     try {
-      stream = await client.chat.completions.create(request, requestOptions(callOptions));
+      response = await client.chat.completions.create(request, requestOptions(callOptions)).asResponse();
     } catch (error) {
       throw mapError(error);
     }
-    return readChatChunks({ chunks: stream[Symbol.asyncIterator](), abort: () => stream.controller.abort(), warnings, mapError });
+    if (response.body === null) throw mapError(new Error('the model answered with no body'));
+    const events = new SseDataReader(response.body);
+    return readChatChunks({ chunks: chatChunksOf(events, response.headers), abort: () => void events.cancel(), warnings, mapError });
   };
 
   return {
