@@ -7,12 +7,13 @@ import { modelName } from './fake-answer.js';
 import { repositoryRoot } from './servers-under-test.js';
 
 /**
- * `npx tsx bench/provider-cost.ts [--streams 150] [--rounds 8] [--delay 5]`
+ * `npx tsx bench/provider-cost.ts [--streams 150] [--rounds 8] [--delay 5] [--tokens 200]`
  * CPU per token of reading the same answer three ways, in this one process, from the fake
  * model (its own process, on core 1): `fetch` read by hand (the bare relay's way), the
  * `openai` client as Parley configures it, and Parley's resilient model on top of it (the
  * turn loop's `openStep`, with its timeouts). A token is one SSE event in its own TCP read,
- * as from a real model. Prints the median and the lowest of the rounds after the first.
+ * as from a real model. Prints the median and the lowest of the rounds after the first, per
+ * token and per answer (`--tokens 1` isolates what a request costs to set up and end).
  */
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -20,7 +21,7 @@ const argument = (name: string, fallback: number) => {
 };
 const streams = argument('streams', 150);
 const rounds = argument('rounds', 8);
-const tokens = 200;
+const tokens = argument('tokens', 200);
 const model = modelName({ tokens, delayMs: argument('delay', 5), firstTokenMs: 0 });
 
 const fake = startChild({
@@ -84,12 +85,14 @@ for (let round = 0; round < rounds; round += 1) {
     const used = process.cpuUsage(before);
     const total = counts.reduce((sum, count) => sum + count, 0);
     if (total !== streams * tokens) throw new Error(`${name}: ${total} tokens, expected ${streams * tokens}`);
-    if (round > 0) samples.set(name, [...(samples.get(name) ?? []), (used.user + used.system) / total]);
+    if (round > 0) samples.set(name, [...(samples.get(name) ?? []), (used.user + used.system) / streams]);
   }
 }
 await fake.stop();
-console.log(`CPU µs per token, ${streams} streams x ${tokens} tokens, ${rounds - 1} rounds (Node ${process.version}):`);
-for (const [name, values] of samples) {
-  values.sort((a, b) => a - b);
-  console.log(`  ${name.padEnd(32)} median ${values[Math.floor(values.length / 2)]!.toFixed(1)}  lowest ${values[0]!.toFixed(1)}`);
+console.log(`CPU µs per token (per answer), ${streams} streams x ${tokens} tokens, ${rounds - 1} rounds (Node ${process.version}):`);
+for (const [name, perAnswer] of samples) {
+  perAnswer.sort((a, b) => a - b);
+  const median = perAnswer[Math.floor(perAnswer.length / 2)]!;
+  const shown = (value: number) => `${(value / tokens).toFixed(1)} (${value.toFixed(0)})`;
+  console.log(`  ${name.padEnd(32)} median ${shown(median)}  lowest ${shown(perAnswer[0]!)}`);
 }
