@@ -12,18 +12,19 @@ describe('a failing model', () => {
   it('becomes an llm_error frame and a done, keeps the partial answer, and the next turn works', async () => {
     let calls = 0;
     const server = await startServer({}, {
-      runner: scriptedRunner(() => (++calls === 1 ? failAfterTokens(['Half ', 'an ']) : failAfterTokens([]))),
+      runner: scriptedRunner(() => (++calls === 1 ? failAfterTokens(['Half ', 'an ', 'answer ']) : failAfterTokens([]))),
     });
     const client = await TestClient.connect(server.wsUrl, 'failing-model');
     const frames = await client.ask('hello');
-    // Both pieces came in one event-loop turn, so they share one token frame.
-    expect(frames.map((frame) => frame.type)).toStrictEqual(['ack', 'token', 'error', 'done']);
-    expect(frames[1]).toMatchObject({ type: 'token', content: 'Half an ', seq: 2 });
-    expect(frames[2]).toMatchObject({ type: 'error', code: 'llm_error', seq: 3 });
-    expect(frames[3]).toMatchObject({ type: 'done', finish_reason: 'error', seq: 4 });
+    // The pieces came in one event-loop turn: the first goes at once, the others share a frame.
+    expect(frames.map((frame) => frame.type)).toStrictEqual(['ack', 'token', 'token', 'error', 'done']);
+    expect(frames[1]).toMatchObject({ type: 'token', content: 'Half ', seq: 2 });
+    expect(frames[2]).toMatchObject({ type: 'token', content: 'an answer ', seq: 3 });
+    expect(frames[3]).toMatchObject({ type: 'error', code: 'llm_error', seq: 4 });
+    expect(frames[4]).toMatchObject({ type: 'done', finish_reason: 'error', seq: 5 });
     await server.app.parley.writer.flush();
     const assistant = (await server.app.parley.store.loadEvents('failing-model')).find((event) => event.event_type === 'assistant_message');
-    expect(assistant).toMatchObject({ content: 'Half an ', metadata: { status: 'error', error_code: 'llm_error' } });
+    expect(assistant).toMatchObject({ content: 'Half an answer ', metadata: { status: 'error', error_code: 'llm_error' } });
     client.send({ type: 'ping' });
     await client.waitFor('pong');
     await client.close();
