@@ -2,12 +2,6 @@ import { ParleyError } from '../errors/index.js';
 import type { Database, EventPage, NewEvent, SessionPage, SessionRow, SessionStore, StoredEvent } from './types.js';
 
 /**
- * Every query Parley runs, one SQL text for both drivers. JSON goes in as text cast to
- * jsonb (`$n::text::jsonb`) and times as ISO text cast to timestamptz (`$n::text::timestamptz`),
- * so neither driver's serializers touch them (postgres.js would cut a cursor's microseconds);
- * rows are normalized on the way out (times as ISO strings, bigints as numbers).
- */
-/**
  * One statement with one parameter: the same text (and prepared statement) for every batch
  * size. Events of a session deleted meanwhile are skipped rather than failing the batch
  * forever. The session check is a LATERAL lookup with LIMIT so that it stays an index probe
@@ -24,6 +18,12 @@ export const appendEventsSql = `INSERT INTO session_events (session_id, event_ty
   ORDER BY item.position
   ON CONFLICT DO NOTHING`;
 
+/**
+ * Every query Parley runs, one SQL text for both drivers. JSON goes in as text cast to
+ * jsonb (`$n::text::jsonb`) and times as ISO text cast to timestamptz (`$n::text::timestamptz`),
+ * so neither driver's serializers touch them (postgres.js would cut a cursor's microseconds);
+ * rows are normalized on the way out (times as ISO strings, bigints as numbers).
+ */
 export function createSessionStore(database: Database): SessionStore {
   return {
     async openSession(sessionId, userId) {

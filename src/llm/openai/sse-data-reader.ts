@@ -13,9 +13,9 @@ export class SseDataReader {
   /** The start of a line whose end has not come yet. */
   #partialLine = '';
   /** The data lines of the event being read. */
-  #data: string[] = [];
+  readonly #data: string[] = [];
   /** Whole events not handed out yet. */
-  #events: string[] = [];
+  readonly #events: string[] = [];
   #next = 0;
   #ended = false;
 
@@ -28,7 +28,7 @@ export class SseDataReader {
     for (;;) {
       if (this.#next < this.#events.length) return this.#events[this.#next++];
       if (this.#ended) return undefined;
-      this.#events = [];
+      this.#events.length = 0;
       this.#next = 0;
       const { value, done } = await this.#reader.read();
       if (done) {
@@ -43,7 +43,7 @@ export class SseDataReader {
   /** Stops reading: the connection is closed, and later reads return undefined. */
   async cancel(): Promise<void> {
     this.#ended = true;
-    this.#events = [];
+    this.#events.length = 0;
     await this.#reader.cancel().catch(() => undefined);
   }
 
@@ -51,7 +51,7 @@ export class SseDataReader {
     const chunk = this.#partialLine === '' ? text : this.#partialLine + text;
     let start = 0;
     for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
-      this.#line(chunk.slice(start, chunk.charCodeAt(end - 1) === 13 && end > start ? end - 1 : end));
+      this.#line(chunk.slice(start, chunk.charCodeAt(end - 1) === 13 ? end - 1 : end));
       start = end + 1;
     }
     this.#partialLine = start === 0 ? chunk : chunk.slice(start);
@@ -61,7 +61,7 @@ export class SseDataReader {
     if (line === '') {
       if (this.#data.length === 0) return;
       this.#events.push(this.#data.length === 1 ? this.#data[0]! : this.#data.join('\n'));
-      this.#data = [];
+      this.#data.length = 0;
       return;
     }
     if (!line.startsWith('data')) return;
