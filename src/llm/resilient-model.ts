@@ -66,4 +66,3 @@ async function generateWithin(model: LanguageModelV3, callOptions: LanguageModel
     clearTimeout(timer);
   }
 }
-
