@@ -33,4 +33,28 @@ describe('the resilient model outside the turn loop', () => {
 
     await expect(step.read()).resolves.toMatchObject({ done: true });
   });
+
+  it("aborts a stopped answer's request, and leaves a finished answer's request alone", async () => {
+    const offline = createOfflineModel({ tokenDelayMs: 0 });
+    const signals: AbortSignal[] = [];
+    const recording = {
+      ...offline,
+      doStream: (callOptions: Parameters<typeof offline.doStream>[0]) => {
+        signals.push(callOptions.abortSignal!);
+        return offline.doStream(callOptions);
+      },
+    };
+    const model = createResilientModel([{ provider: 'offline', modelId: 'parley-offline', model: recording }], options);
+    const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'what can you do?' }] }];
+
+    const stopped = await model.openStep({ prompt });
+    await stopped.read();
+    await stopped.cancel('reader left');
+
+    const finished = await model.openStep({ prompt });
+    while (!(await finished.read()).done);
+    await finished.cancel();
+
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
+  });
 });
