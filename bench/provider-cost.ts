@@ -9,8 +9,8 @@ import { repositoryRoot } from './servers-under-test.js';
 /**
  * `npx tsx bench/provider-cost.ts [--streams 150] [--rounds 8] [--delay 5] [--tokens 200]`
  * CPU per token of reading the same answer three ways, in this one process, from the fake
- * model (its own process, on core 1): `fetch` read by hand (the bare relay's way), the
- * `openai` client as Parley configures it, and Parley's resilient model on top of it (the
+ * model (its own process, on core 1): `fetch` read by hand (the bare relay's way), Parley's
+ * OpenAI-compatible model (src/llm/openai/), and Parley's resilient model on top of it (the
  * turn loop's `openStep`, with its timeouts). A token is one SSE event in its own TCP read,
  * as from a real model. Prints the median and the lowest of the rounds after the first, per
  * token and per answer (`--tokens 1` isolates what a request costs to set up and end).
@@ -74,7 +74,7 @@ async function readSteps(from: typeof openai | typeof resilient): Promise<number
 
 const ways: Record<string, () => Promise<number>> = {
   'fetch read by hand (the relay)': byHand,
-  'openai client (openStep)': () => readSteps(openai),
+  'OpenAI-compatible model (openStep)': () => readSteps(openai),
   'resilient model (openStep)': () => readSteps(resilient),
 };
 const samples = new Map<string, number[]>();
@@ -94,5 +94,5 @@ for (const [name, perAnswer] of samples) {
   perAnswer.sort((a, b) => a - b);
   const median = perAnswer[Math.floor(perAnswer.length / 2)]!;
   const shown = (value: number) => `${(value / tokens).toFixed(1)} (${value.toFixed(0)})`;
-  console.log(`  ${name.padEnd(32)} median ${shown(median)}  lowest ${shown(perAnswer[0]!)}`);
+  console.log(`  ${name.padEnd(36)} median ${shown(median)}  lowest ${shown(perAnswer[0]!)}`);
 }

@@ -1,12 +1,12 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content } from '@ai-sdk/provider';
-import OpenAI from 'openai';
-import type { ChatCompletionMessage } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionMessage } from 'openai/resources/chat/completions';
 import { streamOf, type StepModel, type StepReader } from '../model-step.js';
 import { toApiCallError } from './map-openai-error.js';
 import { toFinishReason } from './map-openai-finish-reason.js';
 import { toUsage } from './map-openai-usage.js';
 import { chatChunksOf } from './chat-chunks-of.js';
 import { readChatChunks } from './read-chat-chunks.js';
+import { chatCompletionPoster } from './post-chat-completion.js';
 import { SseDataReader } from './sse-data-reader.js';
 import { toOpenAiRequest } from './to-openai-request.js';
 
@@ -19,25 +19,16 @@ export interface OpenAiChatModelOptions {
 }
 
 /**
- * An OpenAI-compatible chat model on OpenAI's own client (`openai`), as an AI SDK model
- * plus `openStep` for the turn loop. The client builds and sends the request and turns a
- * failed one into its APIError; the answer's SSE body is read by sse-data-reader.ts, with no
- * schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through five
- * Web Stream stages and zod (README, "Where Parley differs from DESIGN.md").
- * Retries and timeouts are Parley's (resilient-model.ts), so the client's are off.
+ * An OpenAI-compatible chat model, as an AI SDK model plus `openStep` for the turn loop. The
+ * request goes out with `fetch` (post-chat-completion.ts), a failure comes back as the
+ * `openai` client's own APIError, and the answer's SSE body is read by sse-data-reader.ts,
+ * with no schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through
+ * five Web Stream stages and zod (README, "Where Parley differs from DESIGN.md").
+ * Retries and timeouts are Parley's (resilient-model.ts).
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
   const { baseURL, apiKey, modelId } = options;
-  const client = new OpenAI({
-    baseURL,
-    apiKey: apiKey ?? 'unused',
-    // Named here so the client does not read OPENAI_ORG_ID or OPENAI_PROJECT_ID from the environment.
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    logLevel: 'off',
-    ...(apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-  });
+  const post = chatCompletionPoster({ baseURL, apiKey });
   const url = `${baseURL}/chat/completions`;
 
   const openStep = async (callOptions: LanguageModelV3CallOptions): Promise<StepReader> => {
@@ -46,7 +37,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     const mapError = (error: unknown) => toApiCallError(error, url, request);
     let response;
     try {
-      response = await client.chat.completions.create(request, requestOptions(callOptions)).asResponse();
+      response = await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers });
     } catch (error) {
       throw mapError(error);
     }
@@ -65,9 +56,9 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     doGenerate: async (callOptions) => {
       const { body, warnings } = toOpenAiRequest(modelId, callOptions);
       const request = body;
-      let response;
+      let response: ChatCompletion;
       try {
-        response = await client.chat.completions.create(request, requestOptions(callOptions));
+        response = (await (await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers })).json()) as ChatCompletion;
       } catch (error) {
         throw toApiCallError(error, url, request);
       }
@@ -89,9 +80,4 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
       };
     },
   };
-}
-
-function requestOptions(callOptions: LanguageModelV3CallOptions) {
-  const headers = Object.fromEntries(Object.entries(callOptions.headers ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return { ...(callOptions.abortSignal ? { signal: callOptions.abortSignal } : {}), ...(Object.keys(headers).length > 0 ? { headers } : {}) };
 }
