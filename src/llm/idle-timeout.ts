@@ -43,9 +43,11 @@ export function withIdleTimeout(options: {
   buffered: LanguageModelV3StreamPart[];
   idleTimeoutMs: number;
   abortRequest: (reason: unknown) => void;
+  /** Called once the stream has ended, failed or been cancelled. */
+  onSettled?: () => void;
   mapError: (error: unknown) => unknown;
 }): StepReader {
-  const { reader, buffered, idleTimeoutMs, abortRequest, mapError } = options;
+  const { reader, buffered, idleTimeoutMs, abortRequest, onSettled, mapError } = options;
   let waitingSince: number | null = null;
   let timedOut: ModelTimeoutError | null = null;
   let watchdog: NodeJS.Timeout | null = null;
@@ -69,6 +71,13 @@ export function withIdleTimeout(options: {
     if (watchdog) clearTimeout(watchdog);
     watchdog = null;
   };
+  let settled = false;
+  const settle = () => {
+    stopWatching();
+    if (settled) return;
+    settled = true;
+    onSettled?.();
+  };
 
   return {
     async read() {
@@ -82,7 +91,7 @@ export function withIdleTimeout(options: {
       try {
         result = await reader.read();
       } catch (error) {
-        stopWatching();
+        settle();
         throw mapError(timedOut ?? error);
       } finally {
         waitingSince = null;
@@ -90,7 +99,7 @@ export function withIdleTimeout(options: {
       if (timedOut) throw mapError(timedOut);
       if (result.done) {
         ended = true;
-        stopWatching();
+        settle();
         return result;
       }
       return { done: false, value: mapPart(result.value, mapError) };
@@ -98,7 +107,7 @@ export function withIdleTimeout(options: {
     async cancel(reason) {
       cancelled = true;
       buffered.length = 0;
-      stopWatching();
+      settle();
       // The turn loop cancels every reader it leaves, finished or not. Aborting a finished
       // request dispatched an abort event through three signals and built a DOMException:
       // 85 µs of CPU per turn, 5% of a benchmark of one-token answers.

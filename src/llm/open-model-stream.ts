@@ -1,4 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { abortWith } from './abort-with.js';
 import { readWithin, withIdleTimeout } from './idle-timeout.js';
 import { answerBrokeOff, ModelTimeoutError, type ProviderLabel } from './map-provider-error.js';
 import { openStep, type StepModel, type StepReader } from './model-step.js';
@@ -36,15 +37,16 @@ export async function openModelStream(
 ): Promise<StepReader> {
   const request = new AbortController();
   const callerSignal = options.abortSignal;
-  const signal = callerSignal ? AbortSignal.any([callerSignal, request.signal]) : request.signal;
+  const stopFollowing = abortWith(callerSignal, request);
   const abortRequest = (reason: unknown) => request.abort(reason);
 
   const deadline = setTimeout(() => request.abort(new Error('first token timeout')), timeouts.firstTokenTimeoutMs);
   const startedAt = performance.now();
   let reader: StepReader;
   try {
-    reader = await openStep(model, { ...options, abortSignal: signal });
+    reader = await openStep(model, { ...options, abortSignal: request.signal });
   } catch (error) {
+    stopFollowing();
     throw request.signal.aborted && !callerSignal?.aborted ? firstTokenTimeout(timeouts) : error;
   } finally {
     clearTimeout(deadline);
@@ -61,6 +63,7 @@ export async function openModelStream(
       if (isContent(next.value)) break;
     }
   } catch (error) {
+    stopFollowing();
     abortRequest(error);
     // Not awaited: cancelling a body whose request was just aborted may never settle.
     void reader.cancel().catch(() => undefined);
@@ -73,6 +76,7 @@ export async function openModelStream(
     buffered,
     idleTimeoutMs: timeouts.idleTimeoutMs,
     abortRequest,
+    onSettled: stopFollowing,
     mapError: (error) => (callerSignal?.aborted ? error : answerBrokeOff(error, label)),
   });
 }

@@ -1,4 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions } from '@ai-sdk/provider';
+import { abortWith } from './abort-with.js';
 import { firstThatStarts } from './fallback-chain.js';
 import { classifyProviderError, ModelTimeoutError, type ProviderLabel } from './map-provider-error.js';
 import { streamOf, type StepModel } from './model-step.js';
@@ -56,13 +57,14 @@ export function createResilientModel(candidates: readonly ModelCandidate[], opti
 /** A one-shot call (summaries) under the first-token limit. */
 async function generateWithin(model: LanguageModelV3, callOptions: LanguageModelV3CallOptions, timeoutMs: number) {
   const request = new AbortController();
-  const signal = callOptions.abortSignal ? AbortSignal.any([callOptions.abortSignal, request.signal]) : request.signal;
+  const stopFollowing = abortWith(callOptions.abortSignal, request);
   const timer = setTimeout(() => request.abort(), timeoutMs);
   try {
-    return await model.doGenerate({ ...callOptions, abortSignal: signal });
+    return await model.doGenerate({ ...callOptions, abortSignal: request.signal });
   } catch (error) {
     throw request.signal.aborted && !callOptions.abortSignal?.aborted ? new ModelTimeoutError('first-token', timeoutMs) : error;
   } finally {
     clearTimeout(timer);
+    stopFollowing();
   }
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../../src/llm/offline/offline-model.js';
@@ -56,5 +57,34 @@ describe('the resilient model outside the turn loop', () => {
     await finished.cancel();
 
     expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
+  });
+
+  it("follows the caller's cancel only while an answer runs: a long-lived signal collects no listeners", async () => {
+    const offline = createOfflineModel({ tokenDelayMs: 0 });
+    let requestSignal: AbortSignal | undefined;
+    const recording = {
+      ...offline,
+      doStream: (callOptions: Parameters<typeof offline.doStream>[0]) => {
+        requestSignal = callOptions.abortSignal;
+        return offline.doStream(callOptions);
+      },
+    };
+    const model = createResilientModel([{ provider: 'offline', modelId: 'parley-offline', model: recording }], options);
+    const caller = new AbortController();
+    const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }];
+
+    for (let answer = 0; answer < 5; answer += 1) {
+      const step = await model.openStep({ prompt, abortSignal: caller.signal });
+      while (!(await step.read()).done);
+    }
+    const stopped = await model.openStep({ prompt, abortSignal: caller.signal });
+    await stopped.cancel();
+    await model.doGenerate({ prompt, abortSignal: caller.signal });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+
+    await model.openStep({ prompt, abortSignal: caller.signal });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    caller.abort('cancelled');
+    expect(requestSignal?.reason).toBe('cancelled');
   });
 });
