@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     : 'taskset is missing or refused: nothing is pinned, so servers and load share the cores';
   say(pinning);
   notes.push(
-    'Fake model: OpenAI-compatible SSE on 127.0.0.1, 200 tokens per answer (`tok0 tok1 ...`), time to first token 0 ms; Parley reaches it through OPENAI_BASE_URL (its OpenAI-compatible model, on the `openai` client).',
+    'Fake model: OpenAI-compatible SSE on 127.0.0.1, 200 tokens per answer (`tok0 tok1 ...`), time to first token 0 ms; Parley reaches it through OPENAI_BASE_URL (its OpenAI-compatible model: `fetch` and its own SSE reader).',
     'Each load: C sessions connect first; first messages spread over min(1 s, C x 2 ms); each session sends its next message after `done`. Parley runs with rate limits off and FINALIZE_GRACE_MS=600000 (no summaries during the run).',
     'Parley runs from dist/ (tsc), the relay under tsx; both have bench/server-probe.mjs preloaded (GC on demand, event loop delay). Each server is fresh per scenario and warmed up first (20 sessions x 3 fast turns, not measured).',
     'PGlite: a fresh copy of one migrated data directory per run; PostgreSQL: a fresh database per run, dropped after.',

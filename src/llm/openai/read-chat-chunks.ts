@@ -16,7 +16,7 @@ interface PendingCall {
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null; reasoning?: string | null };
 
 /**
- * Reads the `openai` client's chunks as the AI SDK's stream parts, one `read` at a time, with
+ * Reads OpenAI's chat completion chunks as the AI SDK's stream parts, one `read` at a time, with
  * no Web Stream stage in between. Text and reasoning deltas go out as they come; a tool
  * call's arguments arrive in pieces and go out whole, as one `tool-call` part, at the end.
  * A stream that ends without a finish reason broke off: that ends in an `error` part.
