@@ -28,8 +28,8 @@ export interface OpenAiChatModelOptions {
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
   const { baseURL, apiKey, modelId } = options;
-  const post = chatCompletionPoster({ baseURL, apiKey });
   const url = `${baseURL}/chat/completions`;
+  const post = chatCompletionPoster({ url, apiKey });
 
   const openStep = async (callOptions: LanguageModelV3CallOptions): Promise<StepReader> => {
     const { body, warnings } = toOpenAiRequest(modelId, callOptions);

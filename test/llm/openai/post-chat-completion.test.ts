@@ -9,7 +9,7 @@ afterEach(() => server?.stop());
 
 async function serverAnswering(handler: RequestHandler): Promise<string> {
   server = new FakeHttpServer(handler);
-  return `${await server.start()}/v1`;
+  return `${await server.start()}/v1/chat/completions`;
 }
 
 const answer = (status: number, body: string, headers: Record<string, string> = {}): RequestHandler => async (_request, response) => {
@@ -19,8 +19,8 @@ const answer = (status: number, body: string, headers: Record<string, string> = 
 
 describe('posting a chat completion request', () => {
   it('sends JSON with the key and the per-call headers, a null header left out', async () => {
-    const baseURL = await serverAnswering(answer(200, '{}'));
-    const post = chatCompletionPoster({ baseURL, apiKey: 'sk-test' });
+    const url = await serverAnswering(answer(200, '{}'));
+    const post = chatCompletionPoster({ url, apiKey: 'sk-test' });
 
     const response = await post({ body: { model: 'm', messages: [] }, headers: { 'X-Trace': 'abc', Authorization: undefined } });
     await response.text();
@@ -35,8 +35,8 @@ describe('posting a chat completion request', () => {
   });
 
   it("throws a failed status as the openai client's own error, with the server's message and headers", async () => {
-    const baseURL = await serverAnswering(answer(429, '{"error":{"message":"Slow down","type":"rate_limit"}}', { 'retry-after': '2' }));
-    const post = chatCompletionPoster({ baseURL, apiKey: 'sk-test' });
+    const url = await serverAnswering(answer(429, '{"error":{"message":"Slow down","type":"rate_limit"}}', { 'retry-after': '2' }));
+    const post = chatCompletionPoster({ url, apiKey: 'sk-test' });
 
     const error = await post({ body: {} }).catch((thrown: unknown) => thrown);
 
@@ -47,30 +47,30 @@ describe('posting a chat completion request', () => {
   });
 
   it('keeps a body that is not JSON as the message', async () => {
-    const baseURL = await serverAnswering(answer(502, 'Bad gateway from the proxy'));
-    const error = await chatCompletionPoster({ baseURL })({ body: {} }).catch((thrown: unknown) => thrown);
+    const url = await serverAnswering(answer(502, 'Bad gateway from the proxy'));
+    const error = await chatCompletionPoster({ url })({ body: {} }).catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect((error as Error).message).toBe('502 Bad gateway from the proxy');
   });
 
   it('throws a server it cannot reach as a connection error, which may be retried', async () => {
-    const baseURL = await serverAnswering(answer(200, '{}'));
+    const url = await serverAnswering(answer(200, '{}'));
     await server!.stop();
     server = undefined;
 
-    const error = await chatCompletionPoster({ baseURL })({ body: {} }).catch((thrown: unknown) => thrown);
+    const error = await chatCompletionPoster({ url })({ body: {} }).catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(toApiCallError(error, 'url', {})).toMatchObject({ isRetryable: true });
   });
 
   it('throws a cancel as it came, for the turn to recognise by its own signal', async () => {
-    const baseURL = await serverAnswering(async (_request, _response, _index, closed) => {
+    const url = await serverAnswering(async (_request, _response, _index, closed) => {
       await new Promise((resolve) => closed.addEventListener('abort', resolve));
     });
     const cancel = new AbortController();
-    const pending = chatCompletionPoster({ baseURL })({ body: {}, signal: cancel.signal });
+    const pending = chatCompletionPoster({ url })({ body: {}, signal: cancel.signal });
     await server!.waitForRequest(0);
     cancel.abort();
 
