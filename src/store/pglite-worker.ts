@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { PgliteReply, PgliteRequest, PgliteWorkerData } from './pglite-messages.js';
+import { preparedQueries, type PreparedQuery } from './pglite-prepared.js';
 
 /**
  * The embedded database's own thread. PGlite runs PostgreSQL as WASM, synchronously: on the
@@ -47,12 +48,13 @@ async function begin(pglite: PGlite): Promise<number> {
   return id;
 }
 
-async function handle(pglite: PGlite, request: PgliteRequest): Promise<PgliteReply> {
+async function handle(pglite: PGlite, prepared: PreparedQuery, request: PgliteRequest): Promise<PgliteReply> {
   switch (request.kind) {
     case 'query': {
-      const target = request.tx === undefined ? pglite : transactions.get(request.tx)?.tx;
-      if (!target) throw new Error(`no open transaction ${request.tx}`);
-      const result = await target.query(request.text, request.params);
+      if (request.tx === undefined) return { id: request.id, rows: await prepared(request.text, request.params) };
+      const tx = transactions.get(request.tx)?.tx;
+      if (!tx) throw new Error(`no open transaction ${request.tx}`);
+      const result = await tx.query(request.text, request.params);
       return { id: request.id, rows: result.rows as Record<string, unknown>[] };
     }
     case 'begin':
@@ -73,8 +75,9 @@ async function handle(pglite: PGlite, request: PgliteRequest): Promise<PgliteRep
 
 try {
   const pglite = await PGlite.create(dataDir, { parsers: { [types.INT8]: (value: string) => Number(value) } });
+  const prepared = preparedQueries(pglite);
   port.on('message', (request: PgliteRequest) => {
-    handle(pglite, request).then(reply, (error: unknown) => reply({ id: request.id, error: describeError(error) }));
+    handle(pglite, prepared, request).then(reply, (error: unknown) => reply({ id: request.id, error: describeError(error) }));
   });
   reply({ id: 0, rows: [] });
 } catch (error) {
