@@ -19,12 +19,17 @@ interface Statement {
  * transaction like `query` (PGlite's transaction lock, then its query lock), so it never
  * runs inside another caller's transaction.
  */
-export function preparedQueries(pglite: PGlite): PreparedQuery {
+export function preparedQueries(pglite: PGlite, options: { maxStatements?: number } = {}): PreparedQuery {
   const statements = new Map<string, Statement>();
+  // Parley's own statements are a few dozen texts; past the cap (SQL built per call by a
+  // plugin, say) a text runs unprepared rather than growing the cache without end.
+  const maxStatements = options.maxStatements ?? 200;
   const { serialize } = protocol;
+  let named = 0;
 
   const prepare = async (text: string): Promise<Statement> => {
-    const name = `parley_${statements.size + 1}`;
+    named += 1;
+    const name = `parley_${named}`;
     const { messages } = await pglite.execProtocol(concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]));
     const description = messages.find((message) => message.name === 'parameterDescription') as { dataTypeIDs: number[] } | undefined;
     const statement = { name, paramTypes: description?.dataTypeIDs ?? [] };
@@ -32,8 +37,9 @@ export function preparedQueries(pglite: PGlite): PreparedQuery {
     return statement;
   };
 
-  return (text, params) =>
-    pglite._runExclusiveTransaction(() =>
+  return async (text, params) => {
+    if (!statements.has(text) && statements.size >= maxStatements) return (await pglite.query<Record<string, unknown>>(text, params)).rows;
+    return pglite._runExclusiveTransaction(() =>
       pglite.runExclusive(async () => {
         const statement = statements.get(text) ?? (await prepare(text));
         const values = params.map((value, index) => {
@@ -47,6 +53,7 @@ export function preparedQueries(pglite: PGlite): PreparedQuery {
         return (parse.parseResults(messages, pglite.parsers)[0]?.rows ?? []) as Record<string, unknown>[];
       }),
     );
+  };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
