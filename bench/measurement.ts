@@ -34,9 +34,10 @@ export interface IdleMeasurement {
   problems: string[];
 }
 
+/** One round of a scenario (a load scenario may have several, see LoadScenario.rounds). */
 export type ScenarioResult =
-  | { scenario: LoadScenario; relay: LoadMeasurement | null; parley: Partial<Record<DatabaseKind, LoadMeasurement>> }
-  | { scenario: IdleScenario; relay: IdleMeasurement | null; parley: Partial<Record<DatabaseKind, IdleMeasurement>> };
+  | { scenario: LoadScenario; round: number; relay: LoadMeasurement | null; parley: Partial<Record<DatabaseKind, LoadMeasurement>> }
+  | { scenario: IdleScenario; round: number; relay: IdleMeasurement | null; parley: Partial<Record<DatabaseKind, IdleMeasurement>> };
 
 export interface BenchReport {
   date: string;

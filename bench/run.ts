@@ -10,7 +10,7 @@ import type { BenchReport, IdleMeasurement, LoadMeasurement, ScenarioResult } fr
 import { fetchMetrics, metricValue } from './prometheus-text.js';
 import { readCpuMs, readRssKb, watchPeakRss } from './process-stats.js';
 import { renderMarkdown } from './report.js';
-import { planFor, type DatabaseKind, type IdleScenario, type LoadScenario } from './scenarios.js';
+import { planFor, type DatabaseKind, type IdleScenario, type LoadScenario, type Scenario } from './scenarios.js';
 import { repositoryRoot, startParley, startRelay, type ServerUnderTest } from './servers-under-test.js';
 import { verifyEvents } from './verify-events.js';
 
@@ -63,6 +63,14 @@ function newestMtime(directory: string): number {
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
   return newest;
+}
+
+/** Each scenario as many times as its rounds, the rounds one after the other (relay, then Parley, then again). */
+function scenarioRounds(scenarios: Scenario[]): Array<{ scenario: Scenario; round: number; rounds: number }> {
+  return scenarios.flatMap((scenario) => {
+    const rounds = scenario.kind === 'load' ? scenario.rounds : 1;
+    return Array.from({ length: rounds }, (_, index) => ({ scenario, round: index + 1, rounds }));
+  });
 }
 
 function buildServerIfStale(): void {
@@ -265,12 +273,13 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let databaseCounter = 0;
   try {
-    for (const scenario of scenarios) {
+    for (const { scenario, round, rounds } of scenarioRounds(scenarios)) {
       const model = modelName(scenario.kind === 'load' ? scenario : { tokens: 200, delayMs: 0, firstTokenMs: 0 });
-      const result = { scenario, relay: null, parley: {} } as ScenarioResult;
+      const result = { scenario, round, relay: null, parley: {} } as ScenarioResult;
       results.push(result);
+      const named = rounds > 1 ? `${scenario.name} (round ${round} of ${rounds})` : scenario.name;
 
-      say(`${scenario.name}: bare relay`);
+      say(`${named}: bare relay`);
       const relay = await startRelay({ modelBaseUrl, model, workDir, logFile, core: serverCore });
       try {
         if (scenario.kind === 'load') result.relay = await measureLoad(scenario, relay, { server: 'relay' }, logFile, fake.pid);
@@ -287,7 +296,7 @@ async function main(): Promise<void> {
       }
 
       for (const database of databases) {
-        say(`${scenario.name}: Parley on ${database}`);
+        say(`${named}: Parley on ${database}`);
         const databaseName = `parley_bench_${startedAt}_${databaseCounter++}`;
         const dataDir = join(workDir, `data-${databaseCounter}`);
         let server: ServerUnderTest | null = null;

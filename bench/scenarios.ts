@@ -16,6 +16,12 @@ export interface LoadScenario {
   firstTokenMs: number;
   /** First messages spread over this long (see load-generator.ts). */
   rampMs: number;
+  /**
+   * The relay and Parley are measured this many times, alternately; a target takes the
+   * round in the middle. The relay's own p99s move by up to 1.7x from one run to the next,
+   * and a ratio to a single run of it inherits that.
+   */
+  rounds: number;
 }
 
 export interface IdleScenario {
@@ -26,7 +32,7 @@ export interface IdleScenario {
 
 export type Scenario = LoadScenario | IdleScenario;
 
-function load(sessions: number, delayMs: number, messages: number, tokens = 200): LoadScenario {
+function load(sessions: number, delayMs: number, messages: number, tokens = 200, rounds = 1): LoadScenario {
   return {
     kind: 'load',
     name: `${sessions}x${delayMs}ms`,
@@ -36,6 +42,7 @@ function load(sessions: number, delayMs: number, messages: number, tokens = 200)
     delayMs,
     firstTokenMs: 0,
     rampMs: Math.min(1_000, sessions * 2),
+    rounds,
   };
 }
 
@@ -52,13 +59,14 @@ export function planFor(mode: 'full' | 'quick' | 'tiny'): Plan {
   switch (mode) {
     case 'full':
       return {
-        scenarios: [load(10, 0, 10), load(10, 20, 2), load(100, 0, 3), load(100, 20, 2), load(1000, 0, 1), load(1000, 20, 1), idle(10_000)],
+        // Three rounds where the latency targets are judged, so that one run of the relay does not decide them.
+        scenarios: [load(10, 0, 10), load(10, 20, 2), load(100, 0, 3), load(100, 20, 2, 200, 3), load(1000, 0, 1), load(1000, 20, 1, 200, 3), idle(10_000)],
         databases: ['pglite', 'postgres'],
       };
     case 'quick':
       return { scenarios: [load(10, 0, 5), load(100, 0, 2), load(100, 20, 1), idle(1_000)], databases: ['pglite'] };
     case 'tiny':
       // For the benchmark's own test: every piece runs, in seconds.
-      return { scenarios: [load(2, 20, 2, 5), idle(20)], databases: ['pglite'] };
+      return { scenarios: [load(2, 20, 2, 5, 2), idle(20)], databases: ['pglite'] };
   }
 }

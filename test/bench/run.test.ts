@@ -20,9 +20,9 @@ describe('npm run bench', () => {
     expect(code, output).toBe(0);
 
     const report = JSON.parse(readFileSync(join(outDir, 'latest.json'), 'utf8')) as BenchReport;
-    expect(report.results.map((result) => result.scenario.name)).toStrictEqual(['2x20ms', '20 idle']);
-    const [load, idle] = report.results;
-    for (const measured of [load!.relay, load!.parley.pglite] as LoadMeasurement[]) {
+    expect(report.results.map((result) => `${result.scenario.name} #${result.round}`)).toStrictEqual(['2x20ms #1', '2x20ms #2', '20 idle #1']);
+    const [load, secondRound, idle] = report.results;
+    for (const measured of [load!.relay, load!.parley.pglite, secondRound!.relay, secondRound!.parley.pglite] as LoadMeasurement[]) {
       expect(measured.load.outcomes).toStrictEqual({ ok: 4, lost: 0, wrong: 0, out_of_order: 0 });
       expect(measured.load.tokensDelivered).toBe(20);
     }
