@@ -85,7 +85,10 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
       const parleyGap = gap.round.parley.load.gapMs.p99;
       const relayGap = gap.round.relay?.load.gapMs.p99 ?? null;
       const over = gapOver(gap.round);
-      rows.push({ scenario: label(gap.round.result), figure: 'gap per token p99 ms', parley: parleyGap, relay: relayGap, ratio: ratioOf(parleyGap, relayGap), target: '<= relay + 5 ms', pass: over === null ? null : over <= 5, eachRound: listRounds(gap.scores, (score) => `${score >= 0 ? '+' : ''}${format(score, 1)} ms`) });
+      rows.push({ scenario: label(gap.round.result), figure: 'gap per token p99 ms', parley: parleyGap, relay: relayGap, ratio: ratioOf(parleyGap, relayGap), target: '<= relay + 5 ms', pass: over === null ? null : over <= 5, eachRound: listRounds(gap.scores, (score) => {
+        const tenths = Math.round(score * 10) / 10 || 0;
+        return `${tenths >= 0 ? '+' : ''}${format(tenths, 1)} ms`;
+      }) });
     }
     const idle = report.results.filter((result) => result.scenario.kind === 'idle').at(-1);
     const idleParley = idle?.parley[database] as IdleMeasurement | undefined;
