@@ -66,30 +66,42 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
       return pair ? [pair] : [];
     });
     type Pair = NonNullable<ReturnType<typeof loadPair>>;
-    const ratioTarget = (pairs: Pair[], figure: string, value: (measure: LoadMeasurement) => number | null, target: string, passes: (ratio: number) => boolean, higherIsWorse: boolean) => {
-      const middle = middleRound(pairs, (pair) => ratioOf(value(pair.parley), pair.relay ? value(pair.relay) : null), higherIsWorse);
+    /** A load target: each round scored from Parley's and the relay's figure, judged on the middle round. */
+    const judge = (
+      pairs: Pair[],
+      figure: string,
+      target: string,
+      value: (measure: LoadMeasurement) => number | null,
+      rule: { score: (parley: number | null, relay: number | null) => number | null; passes: (score: number) => boolean; show: (score: number) => string; higherIsWorse: boolean },
+    ) => {
+      const scoreOf = (pair: Pair) => rule.score(value(pair.parley), pair.relay ? value(pair.relay) : null);
+      const middle = middleRound(pairs, scoreOf, rule.higherIsWorse);
       if (!middle) return;
       const { parley, relay, result } = middle.round;
-      const ratio = ratioOf(value(parley), relay ? value(relay) : null);
-      rows.push({ scenario: label(result), figure, parley: value(parley), relay: relay ? value(relay) : null, ratio, target, pass: ratio === null ? null : passes(ratio), eachRound: listRounds(middle.scores, (score) => `${format(score, 2)}x`) });
+      const score = scoreOf(middle.round);
+      const relayValue = relay ? value(relay) : null;
+      rows.push({ scenario: label(result), figure, parley: value(parley), relay: relayValue, ratio: ratioOf(value(parley), relayValue), target, pass: score === null ? null : rule.passes(score), eachRound: listRounds(middle.scores, rule.show) });
     };
+    const ratioRule = (passes: (ratio: number) => boolean, higherIsWorse = true) => ({ score: ratioOf, passes, show: (ratio: number) => `${format(ratio, 2)}x`, higherIsWorse });
+    const overRelayMs = (parley: number | null, relay: number | null) => (parley === null || relay === null ? null : parley - relay);
+    // Rounded first, so that a gap a hair under the relay's prints as +0, not -0.
+    const showMs = (over: number) => {
+      const tenths = Math.round(over * 10) / 10 || 0;
+      return `${tenths >= 0 ? '+' : ''}${format(tenths, 1)} ms`;
+    };
+
     for (const delay of [0, 20]) {
-      ratioTarget(pairsOf(pick(report.results, big, delay)), 'tokens/s', (measure) => measure.load.tokensPerSecond, '>= 0.8x relay', (ratio) => ratio >= 0.8, false);
+      judge(pairsOf(pick(report.results, big, delay)), 'tokens/s', '>= 0.8x relay', (measure) => measure.load.tokensPerSecond, ratioRule((ratio) => ratio >= 0.8, false));
     }
     const slow = pairsOf(pick(report.results, big, 20));
-    ratioTarget(slow, 'ttft p99 ms', (measure) => measure.load.firstTokenMs.p99, '<= 1.5x relay', (ratio) => ratio <= 1.5, true);
-    ratioTarget(slow, 'ack p99 ms', (measure) => measure.load.ackMs.p99, '<= 2x relay', (ratio) => ratio <= 2, true);
-    const gapOver = (pair: Pair) => (pair.parley.load.gapMs.p99 === null || !pair.relay || pair.relay.load.gapMs.p99 === null ? null : pair.parley.load.gapMs.p99 - pair.relay.load.gapMs.p99);
-    const gap = middleRound(pairsOf(pick(report.results, medium, 20)), gapOver, true);
-    if (gap) {
-      const parleyGap = gap.round.parley.load.gapMs.p99;
-      const relayGap = gap.round.relay?.load.gapMs.p99 ?? null;
-      const over = gapOver(gap.round);
-      rows.push({ scenario: label(gap.round.result), figure: 'gap per token p99 ms', parley: parleyGap, relay: relayGap, ratio: ratioOf(parleyGap, relayGap), target: '<= relay + 5 ms', pass: over === null ? null : over <= 5, eachRound: listRounds(gap.scores, (score) => {
-        const tenths = Math.round(score * 10) / 10 || 0;
-        return `${tenths >= 0 ? '+' : ''}${format(tenths, 1)} ms`;
-      }) });
-    }
+    judge(slow, 'ttft p99 ms', '<= 1.5x relay', (measure) => measure.load.firstTokenMs.p99, ratioRule((ratio) => ratio <= 1.5));
+    judge(slow, 'ack p99 ms', '<= 2x relay', (measure) => measure.load.ackMs.p99, ratioRule((ratio) => ratio <= 2));
+    judge(pairsOf(pick(report.results, medium, 20)), 'gap per token p99 ms', '<= relay + 5 ms', (measure) => measure.load.gapMs.p99, {
+      score: overRelayMs,
+      passes: (over) => over <= 5,
+      show: showMs,
+      higherIsWorse: true,
+    });
     const idle = report.results.filter((result) => result.scenario.kind === 'idle').at(-1);
     const idleParley = idle?.parley[database] as IdleMeasurement | undefined;
     if (idle && idleParley) {
