@@ -126,7 +126,7 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
 }
 
 /** ` (round 2 of 3)` for a scenario measured in several rounds, else nothing. */
-function roundLabel(result: ScenarioResult): string {
+export function roundLabel(result: Pick<ScenarioResult, 'scenario' | 'round'>): string {
   const rounds = result.scenario.kind === 'load' ? result.scenario.rounds : 1;
   return rounds > 1 ? ` (round ${result.round} of ${rounds})` : '';
 }

@@ -9,7 +9,7 @@ import type { LoadResult } from './load-generator.js';
 import type { BenchReport, IdleMeasurement, LoadMeasurement, ScenarioResult } from './measurement.js';
 import { fetchMetrics, metricValue } from './prometheus-text.js';
 import { readCpuMs, readRssKb, watchPeakRss } from './process-stats.js';
-import { renderMarkdown } from './report.js';
+import { renderMarkdown, roundLabel } from './report.js';
 import { planFor, type DatabaseKind, type IdleScenario, type LoadScenario, type Scenario } from './scenarios.js';
 import { repositoryRoot, startParley, startRelay, type ServerUnderTest } from './servers-under-test.js';
 import { verifyEvents } from './verify-events.js';
@@ -66,11 +66,8 @@ function newestMtime(directory: string): number {
 }
 
 /** Each scenario as many times as its rounds, the rounds one after the other (relay, then Parley, then again). */
-function scenarioRounds(scenarios: Scenario[]): Array<{ scenario: Scenario; round: number; rounds: number }> {
-  return scenarios.flatMap((scenario) => {
-    const rounds = scenario.kind === 'load' ? scenario.rounds : 1;
-    return Array.from({ length: rounds }, (_, index) => ({ scenario, round: index + 1, rounds }));
-  });
+function scenarioRounds(scenarios: Scenario[]): Array<{ scenario: Scenario; round: number }> {
+  return scenarios.flatMap((scenario) => Array.from({ length: scenario.kind === 'load' ? scenario.rounds : 1 }, (_, index) => ({ scenario, round: index + 1 })));
 }
 
 function buildServerIfStale(): void {
@@ -273,11 +270,11 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   let databaseCounter = 0;
   try {
-    for (const { scenario, round, rounds } of scenarioRounds(scenarios)) {
+    for (const { scenario, round } of scenarioRounds(scenarios)) {
       const model = modelName(scenario.kind === 'load' ? scenario : { tokens: 200, delayMs: 0, firstTokenMs: 0 });
       const result = { scenario, round, relay: null, parley: {} } as ScenarioResult;
       results.push(result);
-      const named = rounds > 1 ? `${scenario.name} (round ${round} of ${rounds})` : scenario.name;
+      const named = `${scenario.name}${roundLabel(result)}`;
 
       say(`${named}: bare relay`);
       const relay = await startRelay({ modelBaseUrl, model, workDir, logFile, core: serverCore });
