@@ -50,7 +50,7 @@ function relay(socket: WebSocket, sessionId: string, options: { modelBaseUrl: st
   socket.on('message', (data) => {
     let frame: { type?: unknown; content?: unknown; id?: unknown };
     try {
-      frame = JSON.parse(data.toString());
+      frame = JSON.parse((data as Buffer).toString('utf8')) as typeof frame;
     } catch {
       socket.send(JSON.stringify({ type: 'error', code: 'bad_frame', message: 'not JSON', recoverable: true }));
       return;

@@ -79,7 +79,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, defaul
   }
   let body: { model?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown }; messages?: Array<{ role?: unknown; content?: unknown }> };
   try {
-    body = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    body = JSON.parse(Buffer.concat(parts).toString('utf8')) as typeof body;
   } catch {
     response.writeHead(400, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: { message: 'body is not JSON', type: 'invalid_request_error', code: null } }));

@@ -80,7 +80,7 @@ function connect(url: string, sessionId: string): Promise<Connection | null> {
     };
     socket.on('message', (data) => {
       const now = performance.now();
-      const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>;
       if (!settled && frame.type === 'session') {
         settled = true;
         connection.lastSeq = typeof frame.last_seq === 'number' ? frame.last_seq : 0;
@@ -102,7 +102,7 @@ function connect(url: string, sessionId: string): Promise<Connection | null> {
 }
 
 async function connectAll(options: { url: string; sessions: number; sessionPrefix: string; connectConcurrency?: number }): Promise<Array<Connection | null>> {
-  const connections: Array<Connection | null> = new Array(options.sessions).fill(null);
+  const connections: Array<Connection | null> = Array.from({ length: options.sessions }, () => null);
   let next = 0;
   const worker = async () => {
     while (next < options.sessions) {
@@ -195,7 +195,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 async function closeAll(connections: Array<Connection | null>): Promise<void> {
   await Promise.all(
     connections.map((connection) => {
-      if (!connection || connection.isClosed) return undefined;
+      if (!connection || connection.isClosed) return Promise.resolve();
       connection.socket.close(1000);
       return Promise.race([connection.closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     }),

@@ -5,11 +5,11 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (!line.startsWith(name) || line.startsWith('#')) continue;
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]),
+    const found = new Map(
+      [...(match[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]] as const),
     );
-    if (wanted.length !== Object.keys(found).length) continue;
-    if (wanted.every(([key, value]) => found[key] === value)) return Number(match[4]);
+    if (wanted.length !== found.size) continue;
+    if (wanted.every(([key, value]) => found.get(key) === value)) return Number(match[4]);
   }
   return null;
 }

@@ -190,7 +190,7 @@ export function renderMarkdown(report: BenchReport): string {
     }
   }
   const problems = report.results.flatMap((result) =>
-    [result.relay, ...Object.values(result.parley)].flatMap((measure: LoadMeasurement | IdleMeasurement | null | undefined) =>
+    [result.relay, ...(Object.values(result.parley) as Array<LoadMeasurement | IdleMeasurement>)].flatMap((measure) =>
       measure ? measure.problems.map((text: string) => `${result.scenario.name}${roundLabel(result)} ${measure.server}${measure.database ? ` ${measure.database}` : ''}: ${text}`) : [],
     ),
   );

@@ -72,7 +72,7 @@ function scenarioRounds(scenarios: Scenario[]): Array<{ scenario: Scenario; roun
 
 function buildServerIfStale(): void {
   const main = join(repositoryRoot, 'dist', 'main.js');
-  let built = 0;
+  let built: number;
   try {
     built = statSync(main).mtimeMs;
   } catch {

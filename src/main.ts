@@ -1,6 +1,6 @@
 import 'dotenv/config';
 import { buildApp } from './app.js';
-import { chooseProvider, loadSettings, SettingsError, type Settings } from './config.js';
+import { loadSettings, SettingsError, type Settings } from './config.js';
 
 /** Starts Parley: settings, the app, listen; SIGTERM/SIGINT shut it down gracefully (exit 0). */
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 
 interface Props {
   turns: ChatTurn[];
-  onRetry(id: string): void;
+  onRetry: (id: string) => void;
   /** Shown above the turns (the session's summary, the empty-state suggestions). */
   children?: ComponentChildren;
 }

@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 interface Props {
   answering: boolean;
   disabled: boolean;
-  onSend(content: string, interrupt: boolean): void;
-  onStop(): void;
+  onSend: (content: string, interrupt: boolean) => void;
+  onStop: () => void;
   /** Text put in the box from outside (a suggestion), with a counter so the same one can repeat. */
   draft?: { text: string; version: number };
 }

@@ -1,7 +1,7 @@
 const suggestions = ['What is 12*(3+4)?', 'Fetch data about Tokyo', 'What can you do?'];
 
 /** A new conversation: what to try first. */
-export function EmptyState({ onPick }: { onPick(text: string): void }) {
+export function EmptyState({ onPick }: { onPick: (text: string) => void }) {
   return (
     <div class="empty-state">
       <h2>What can I help with?</h2>

@@ -7,8 +7,8 @@ interface Props {
   loading: boolean;
   failed: boolean;
   hasMore: boolean;
-  onOpen(sessionId: string): void;
-  onMore(): void;
+  onOpen: (sessionId: string) => void;
+  onMore: () => void;
 }
 
 /** Past sessions, newest first; each opens in place and keeps a real link for a new tab. */

@@ -59,7 +59,7 @@ function ToolValue({ label, value }: { label: string; value: unknown }) {
 /** `{expression, result}` reads best as its result: the input is shown above it. */
 function mainValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && 'result' in value) {
-    const result = (value as { result: unknown }).result;
+    const { result } = value;
     if (result === null || typeof result !== 'object') return result;
   }
   return value;
@@ -69,10 +69,12 @@ function mainValue(value: unknown): unknown {
 function describe(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (value === null || typeof value !== 'object') return String(value);
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value);
-    if (entries.length === 1 && typeof entries[0]![1] !== 'object') return String(entries[0]![1]);
+  // Tool results arrive as JSON: what is left here is a number, a boolean or null.
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (!Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    const only = entries.length === 1 ? entries[0]![1] : undefined;
+    if (only !== undefined && (only === null || typeof only !== 'object')) return typeof only === 'string' ? only : JSON.stringify(only);
     if (entries.every(([, item]) => item === null || typeof item !== 'object')) {
       return entries.map(([key, item]) => `${key}: ${String(item)}`).join(', ');
     }

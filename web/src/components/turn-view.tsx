@@ -7,7 +7,7 @@ import { ToolCard } from './tool-card.js';
 
 interface Props {
   turn: ChatTurn;
-  onRetry(id: string): void;
+  onRetry: (id: string) => void;
 }
 
 const statusWords: Partial<Record<ChatTurn['status'], string>> = {

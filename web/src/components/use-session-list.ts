@@ -6,8 +6,8 @@ export interface SessionListState {
   loading: boolean;
   failed: boolean;
   hasMore: boolean;
-  refresh(): void;
-  more(): void;
+  refresh: () => void;
+  more: () => void;
 }
 
 /** The first page of sessions, refreshed on demand, with older pages appended. */
