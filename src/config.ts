@@ -13,7 +13,7 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const booleanText = (fallback: boolean) =>
+export const booleanText = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
     .optional()

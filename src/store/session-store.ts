@@ -1,5 +1,5 @@
 import { ParleyError } from '../errors/index.js';
-import type { Database, EventPage, NewEvent, SessionPage, SessionRow, SessionStore, StoredEvent } from './types.js';
+import type { Database, EventPage, SessionPage, SessionRow, SessionStore, StoredEvent } from './types.js';
 
 /**
  * One statement with one parameter: the same text (and prepared statement) for every batch
