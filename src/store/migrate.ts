@@ -1,5 +1,4 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { splitSqlStatements } from './split-sql-statements.js';
 import type { Database } from './types.js';
 
 /** From src/store/ (tsx, vitest) and dist/store/ (compiled) alike, two levels up is the repo. */
@@ -10,7 +9,8 @@ const migrationFileName = /^(\d+)_[\w-]+\.sql$/;
 export interface Migration {
   version: number;
   name: string;
-  statements: string[];
+  /** The file's text: PGlite's `exec` and postgres.js's simple protocol run several statements. */
+  script: string;
 }
 
 export async function readMigrations(directory: URL = migrationsDirectory): Promise<Migration[]> {
@@ -20,7 +20,7 @@ export async function readMigrations(directory: URL = migrationsDirectory): Prom
     const match = migrationFileName.exec(name);
     if (!match) continue;
     const text = await readFile(new URL(name, directory), 'utf8');
-    migrations.push({ version: Number(match[1]), name, statements: splitSqlStatements(text) });
+    migrations.push({ version: Number(match[1]), name, script: text });
   }
   migrations.sort((left, right) => left.version - right.version);
   for (let index = 1; index < migrations.length; index += 1) {
@@ -52,7 +52,7 @@ export async function migrate(database: Database, directory: URL = migrationsDir
       );
       const existing = await transaction.query(`SELECT 1 FROM schema_migrations WHERE version = $1`, [migration.version]);
       if (existing.length > 0) return false;
-      for (const statement of migration.statements) await transaction.query(statement);
+      await transaction.exec(migration.script);
       await transaction.query(`INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
       return true;
     });

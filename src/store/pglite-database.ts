@@ -56,6 +56,10 @@ export class PgliteDatabase implements Database {
     return (reply as { rows: Row[] }).rows;
   }
 
+  async exec(script: string): Promise<void> {
+    await this.#call({ kind: 'exec', script });
+  }
+
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
     const { tx } = (await this.#call({ kind: 'begin' })) as { tx: number };
     let result: T;
@@ -63,6 +67,9 @@ export class PgliteDatabase implements Database {
       result = await work({
         query: async <Row = Record<string, unknown>>(text: string, params: unknown[] = []) =>
           ((await this.#call({ kind: 'query', text, params, tx })) as { rows: Row[] }).rows,
+        exec: async (script: string) => {
+          await this.#call({ kind: 'exec', script, tx });
+        },
       });
     } catch (error) {
       await this.#call({ kind: 'end', tx, commit: false }).catch(() => undefined);

@@ -6,6 +6,7 @@ export interface PgliteWorkerData {
 
 export type PgliteRequest =
   | { id: number; kind: 'query'; text: string; params: unknown[]; tx?: number }
+  | { id: number; kind: 'exec'; script: string; tx?: number }
   | { id: number; kind: 'begin' }
   | { id: number; kind: 'end'; tx: number; commit: boolean }
   | { id: number; kind: 'close' };

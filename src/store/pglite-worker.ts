@@ -58,6 +58,12 @@ async function handle(pglite: PGlite, prepared: PreparedQuery, request: PgliteRe
       const result = await tx.query(request.text, request.params);
       return { id: request.id, rows: result.rows as Record<string, unknown>[] };
     }
+    case 'exec': {
+      const target = request.tx === undefined ? pglite : transactions.get(request.tx)?.tx;
+      if (!target) throw new Error(`no open transaction ${request.tx}`);
+      await target.exec(request.script);
+      return { id: request.id, rows: [] };
+    }
     case 'begin':
       return { id: request.id, tx: await begin(pglite) };
     case 'end': {

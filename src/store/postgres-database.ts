@@ -35,9 +35,18 @@ export class PostgresDatabase implements Database {
     return run<Row>(this.#sql, text, params, this.#prepare);
   }
 
+  async exec(script: string): Promise<void> {
+    await this.#sql.unsafe(script).simple();
+  }
+
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
     const result = await this.#sql.begin((transaction) =>
-      work({ query: <Row = Record<string, unknown>>(text: string, params: unknown[] = []) => run<Row>(transaction, text, params, this.#prepare) }),
+      work({
+        query: <Row = Record<string, unknown>>(text: string, params: unknown[] = []) => run<Row>(transaction, text, params, this.#prepare),
+        exec: async (script: string) => {
+          await transaction.unsafe(script).simple();
+        },
+      }),
     );
     return result as T;
   }

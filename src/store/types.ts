@@ -50,12 +50,14 @@ export interface EventPage {
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements (a migration file) with no parameters. */
+  exec(script: string): Promise<void>;
   /** Runs `work` in one transaction; the callback's queries go through `transaction`. */
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-export type Queryable = Pick<Database, 'query'>;
+export type Queryable = Pick<Database, 'query' | 'exec'>;
 
 /** Every query Parley runs, written once for both drivers. */
 export interface SessionStore {

@@ -325,6 +325,7 @@ function countQueries(database: Database): { database: Database; count: () => nu
         count += 1;
         return database.query(text, params);
       },
+      exec: (script) => database.exec(script),
       transaction: (work) => database.transaction(work),
       close: () => database.close(),
     },
