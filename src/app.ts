@@ -4,12 +4,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Settings } from './config.js';
 import { createAccessCheck } from './http/access-token.js';
 import { healthRoutes } from './http/health-routes.js';
 import { createMetrics } from './http/metrics-registry.js';
+import { redactUrl } from './http/redact-url.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { webRoutes } from './http/web-routes.js';
@@ -46,7 +48,8 @@ declare module 'fastify' {
 }
 
 export interface BuildOptions {
-  logger?: FastifyServerOptions['logger'];
+  /** Where log lines go (tests read them); stdout by default. */
+  logStream?: DestinationStream;
   /** Replaces the model chosen from settings (tests, benchmarks). */
   runner?: ModelRunner;
   /** Replaces the default tools (plugins add theirs here). */
@@ -56,9 +59,20 @@ export interface BuildOptions {
 /** Builds the whole server without listening (STYLE.md 7): tests use inject() and port 0. */
 export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
+    logger: {
       level: settings.LOG_LEVEL,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       redact: ['req.headers.authorization', 'req.headers["x-goog-api-key"]', 'req.headers.cookie'],
+      serializers: {
+        // Fastify's own request serializer, with credentials in the query (`?token=`) redacted.
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }),
+      },
     },
     // One log line per request only when debugging: under load they would outnumber everything.
     logController: new LogController({ disableRequestLogging: settings.LOG_LEVEL !== 'debug' && settings.LOG_LEVEL !== 'trace' }),
