@@ -1,7 +1,7 @@
 /**
  * The one registry of error codes. Each code has its HTTP status, whether the client can
- * go on after it (`recoverable`), and the sentence the README documents. Code branches on
- * `code`, never on the message. test/errors/error-codes.test.ts checks each is documented.
+ * go on after it (`recoverable`), and the sentence docs/protocol.md documents. Code branches
+ * on `code`, never on the message. test/errors/error-codes.test.ts checks each is documented.
  */
 export const errorCodes = {
   bad_frame: { status: 400, recoverable: true, meaning: 'The frame is not JSON, has an unknown type, or misses a required field.' },

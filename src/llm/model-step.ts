@@ -3,8 +3,8 @@ import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Stream
 /**
  * One model call (one step of a turn), read a part at a time. A `ReadableStreamDefaultReader`
  * is one; Parley's resilient model returns its own, so that its timeouts and error mapping
- * add no Web Stream stage on the token path: the one they replaced cost 45k instructions per
- * token (README, Benchmark, change 4).
+ * add no Web Stream stage on the token path: a wrapping stream cost 45k instructions per
+ * token (docs/architecture.md, "Measured choices on the hot path").
  */
 export interface StepReader {
   read(): Promise<ReadResult<LanguageModelV3StreamPart>>;

@@ -34,9 +34,10 @@ interface StepCall {
  * Runs one assistant turn and yields vendor-neutral events. It reads each model step
  * directly and runs the tool loop itself (call, run the tools, send the results, up to
  * `maxSteps`), as `streamText` would: the profile showed `streamText`'s transform chain
- * costing more per token than all of Parley's own work (README, Benchmark). Retries,
- * fallback and timeouts live in the model (resilient-model.ts). A tool failure goes back to
- * the model as an error result; a model failure is thrown as a ParleyError.
+ * costing more per token than all of Parley's own work (docs/architecture.md, "Where
+ * Parley differs from DESIGN.md"). Retries, fallback and timeouts live in the model
+ * (resilient-model.ts). A tool failure goes back to the model as an error result; a model
+ * failure is thrown as a ParleyError.
  */
 export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<TurnEvent> {
   const prompt: LanguageModelV3Prompt = toProviderPrompt(request.system, request.messages);

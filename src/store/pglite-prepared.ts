@@ -13,7 +13,8 @@ interface Statement {
  * is seen. PGlite's own `query` parses and plans every statement anew and crosses into WASM
  * six times per call (parse, describe, bind, describe, execute, sync); here a prepared
  * statement is one crossing and a cached plan. A one-event write took 0.32-0.39 ms through
- * `query` and 0.055-0.076 ms this way (back to back, one process; README, Benchmark).
+ * `query` and 0.055-0.076 ms this way (back to back, one process; docs/architecture.md,
+ * "Measured choices on the hot path").
  * Values are serialized for the types the server described, as `query` does, and rows are
  * parsed by PGlite's own `parseResults` with the instance's parsers. It waits for an open
  * transaction like `query` (PGlite's transaction lock, then its query lock), so it never

@@ -6,9 +6,9 @@ import { preparedQueries, type PreparedQuery } from './pglite-prepared.js';
 /**
  * The embedded database's own thread. PGlite runs PostgreSQL as WASM, synchronously: on the
  * server's thread a batch of writes, or a burst of sessions opening, held up every socket
- * for as long (README, Benchmark). Here it answers one message per statement, each run as
- * a prepared statement (pglite-prepared.ts), and an open transaction holds PGlite's lock
- * until its `end` comes, as in-process transactions do.
+ * for as long (docs/architecture.md, "Measured choices on the hot path"). Here it answers
+ * one message per statement, each run as a prepared statement (pglite-prepared.ts), and an
+ * open transaction holds PGlite's lock until its `end` comes, as in-process transactions do.
  */
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread');

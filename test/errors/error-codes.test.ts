@@ -3,12 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/errors/error-codes.js';
 import { ParleyError } from '../../src/errors/parley-error.js';
 
+/** The rows of docs/protocol.md's error-code table: `| \`code\` | status | yes/no | meaning |`. */
+async function documentedErrorRows(): Promise<string[]> {
+  const protocol = await readFile(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+  return protocol.split('\n').filter((line) => /^\| `[a-z_]+` \| \d{3} \| (yes|no) \|/.test(line));
+}
+
 describe('error codes', () => {
-  it('documents every code in the README with its status and recoverability', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  it('documents every code in docs/protocol.md with its status, recoverability and meaning', async () => {
+    const rows = await documentedErrorRows();
     for (const [code, spec] of Object.entries(errorCodes)) {
-      expect(readme).toContain(`| \`${code}\` | ${spec.status} | ${spec.recoverable ? 'yes' : 'no'} |`);
+      expect(rows).toContain(`| \`${code}\` | ${spec.status} | ${spec.recoverable ? 'yes' : 'no'} | ${spec.meaning} |`);
     }
+  });
+
+  it('lists the codes of the registry, in its order, and no other', async () => {
+    const documented = (await documentedErrorRows()).map((row) => /^\| `([a-z_]+)`/.exec(row)?.[1]);
+    expect(documented).toStrictEqual(Object.keys(errorCodes));
   });
 
   it('keeps the codes CONTRACT.md names', () => {

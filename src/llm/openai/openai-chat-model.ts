@@ -23,7 +23,7 @@ export interface OpenAiChatModelOptions {
  * request goes out with `fetch` (post-chat-completion.ts), a failure comes back as the
  * `openai` client's own APIError, and the answer's SSE body is read by sse-data-reader.ts,
  * with no schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through
- * five Web Stream stages and zod (README, "Where Parley differs from DESIGN.md").
+ * five Web Stream stages and zod (docs/architecture.md, "Where Parley differs from DESIGN.md").
  * Retries and timeouts are Parley's (resilient-model.ts).
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
