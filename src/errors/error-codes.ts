@@ -12,7 +12,6 @@ export const errorCodes = {
   llm_auth: { status: 502, recoverable: false, meaning: 'The model provider refused the API key: set a valid key.' },
   llm_timeout: { status: 504, recoverable: true, meaning: 'The model did not answer, or stalled, within the time limit.' },
   llm_unknown_model: { status: 502, recoverable: false, meaning: 'The provider does not know the configured model: check the model setting.' },
-  content_blocked: { status: 502, recoverable: true, meaning: 'The provider blocked the content of the answer.' },
   tool_error: { status: 500, recoverable: true, meaning: 'A tool failed; the model is told and the turn goes on.' },
   storage_unavailable: { status: 503, recoverable: true, meaning: 'The database did not answer; nothing was lost, retry the message.' },
   unauthorized: { status: 401, recoverable: false, meaning: 'Missing or wrong credentials.' },

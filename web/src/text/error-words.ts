@@ -9,7 +9,6 @@ const words: Record<string, string> = {
   llm_auth: 'The model provider refused the API key. The server needs a valid key.',
   llm_timeout: 'The model took too long to answer. Try again.',
   llm_unknown_model: 'The model provider does not know the configured model. The server settings need a valid model name.',
-  content_blocked: 'The model provider blocked this answer.',
   tool_error: 'A tool failed; the model was told and carries on.',
   storage_unavailable: 'The server could not save your message because its database is not answering. Nothing was lost: try again.',
   unauthorized: 'The server refused access.',
