@@ -15,6 +15,8 @@ export const errorCodes = {
   tool_error: { status: 500, recoverable: true, meaning: 'A tool failed; the model is told and the turn goes on.' },
   storage_unavailable: { status: 503, recoverable: true, meaning: 'The database did not answer; nothing was lost, retry the message.' },
   unauthorized: { status: 401, recoverable: false, meaning: 'Missing or wrong credentials.' },
+  forbidden: { status: 403, recoverable: false, meaning: 'Not allowed for this caller: another user\'s session (on the WebSocket), a browser page from an origin not in `ALLOWED_ORIGINS`, or a client beyond the loopback interface while no auth setting is set.' },
+  quota_exceeded: { status: 429, recoverable: true, meaning: 'The user\'s model-token quota for the day (`QUOTA_TOKENS_PER_DAY`, UTC) is used up; `retry_after_s` says when it renews.' },
   bad_request: { status: 400, recoverable: true, meaning: 'The request does not match its schema.' },
   not_found: { status: 404, recoverable: false, meaning: 'No such session or route.' },
   shutting_down: { status: 503, recoverable: true, meaning: 'The server is shutting down; reconnect to another instance or later.' },
