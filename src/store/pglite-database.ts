@@ -127,7 +127,7 @@ function startWorker(data: PgliteWorkerData): Worker {
 
 /** A database error as it crossed the thread: its message, and its SQLSTATE and details as properties. */
 function toError(fields: Record<string, unknown>): Error {
-  const error = new Error(String(fields.message ?? 'embedded database error'));
+  const error = new Error(typeof fields.message === 'string' ? fields.message : 'embedded database error');
   Object.assign(error, fields);
   return error;
 }

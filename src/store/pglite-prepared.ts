@@ -46,12 +46,13 @@ export function preparedQueries(pglite: PGlite, options: { maxStatements?: numbe
         const values = params.map((value, index) => {
           if (value === null || value === undefined) return null;
           const serializer = pglite.serializers[statement.paramTypes[index] ?? 0];
-          return serializer ? serializer(value) : String(value);
+          // Parameters are strings, numbers and booleans: the store sends JSON as text.
+          return serializer ? serializer(value) : String(value as string);
         });
         const { messages } = await pglite.execProtocol(
           concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
         );
-        return (parse.parseResults(messages, pglite.parsers)[0]?.rows ?? []) as Record<string, unknown>[];
+        return parse.parseResults(messages, pglite.parsers)[0]?.rows ?? [];
       }),
     );
   };

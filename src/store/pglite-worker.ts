@@ -16,7 +16,8 @@ if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
 const { dataDir } = workerData as PgliteWorkerData;
 const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void; ended: Promise<unknown> }>();
 let nextTransaction = 1;
-const rollback = Symbol('rollback');
+// Thrown inside PGlite's transaction callback to make it roll back; caught right after.
+const rollback = new Error('rollback');
 
 const reply = (message: PgliteReply) => port.postMessage(message);
 

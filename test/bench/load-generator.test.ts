@@ -32,7 +32,7 @@ describe('the fake model', () => {
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const events = (await response.text()).split('\n\n').filter(Boolean).map((event) => event.replace(/^data: /, ''));
     const chunk = (choices: unknown[], extra = {}) => ({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'fake', choices, ...extra });
-    expect(events.map((event) => (event === '[DONE]' ? event : JSON.parse(event)))).toStrictEqual([
+    expect(events.map((event): unknown => (event === '[DONE]' ? event : JSON.parse(event)))).toStrictEqual([
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
       chunk([{ index: 0, delta: { content: 'tok0 ' }, finish_reason: null }]),
       chunk([{ index: 0, delta: { content: 'tok1 ' }, finish_reason: null }]),

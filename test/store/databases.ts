@@ -29,7 +29,7 @@ const pgliteVariant: DatabaseVariant = {
   async create({ migrate: shouldMigrate = true } = {}) {
     const database = await PgliteDatabase.open(inMemoryDataDir);
     if (shouldMigrate) await migrate(database);
-    return { kind: 'pglite', database, connect: async () => database, dispose: () => database.close() };
+    return { kind: 'pglite', database, connect: () => Promise.resolve(database), dispose: () => database.close() };
   },
 };
 
@@ -50,10 +50,10 @@ const postgresVariant = (databaseUrl: string | undefined): DatabaseVariant => ({
     const opened: Database[] = [];
     // The first connection prepares statements (unless TEST_DATABASE_PREPARE=false, as behind a
     // transaction pooler), the others never do, so both modes are exercised.
-    const connect = async (prepare: boolean) => {
+    const connect = (prepare: boolean) => {
       const database = new PostgresDatabase(url.toString(), { prepare, poolSize: 4 });
       opened.push(database);
-      return database;
+      return Promise.resolve(database);
     };
     const database = await connect(process.env.TEST_DATABASE_PREPARE !== 'false');
     if (shouldMigrate) await migrate(database);

@@ -21,7 +21,7 @@ async function bundleRenderer(): Promise<string> {
 describe.runIf(hasChromium)('the sanitizing markdown renderer', () => {
   let browser: Browser;
   let page: Page;
-  const render = (markdown: string) => page.evaluate(`markdown.renderMarkdown(${JSON.stringify(markdown)})`) as Promise<string>;
+  const render = (markdown: string) => page.evaluate<string>(`markdown.renderMarkdown(${JSON.stringify(markdown)})`);
 
   beforeAll(async () => {
     const code = await bundleRenderer();

@@ -34,7 +34,7 @@ describe.runIf(hasChromium)('the sessions list', () => {
     await page.reload();
     const items = page.locator('.session-item');
     await items.nth(1).waitFor();
-    expect(await items.evaluateAll((links) => links.map((link) => link.getAttribute('data-session-id')))).toStrictEqual([secondSession, firstSession]);
+    expect(await Promise.all((await items.all()).map((item) => item.getAttribute('data-session-id')))).toStrictEqual([secondSession, firstSession]);
     const older = items.nth(1);
     expect(await older.locator('.session-summary').innerText()).toContain('6*7');
     expect(await older.locator('.session-meta').innerText()).toMatch(/2 messages/);
