@@ -46,8 +46,8 @@ export function preparedQueries(pglite: PGlite, options: { maxStatements?: numbe
         const values = params.map((value, index) => {
           if (value === null || value === undefined) return null;
           const serializer = pglite.serializers[statement.paramTypes[index] ?? 0];
-          // Parameters are strings, numbers and booleans: the store sends JSON as text.
-          return serializer ? serializer(value) : String(value as string);
+          if (serializer) return serializer(value);
+          return typeof value === 'string' ? value : JSON.stringify(value);
         });
         const { messages } = await pglite.execProtocol(
           concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
