@@ -2,7 +2,11 @@ import type { HistoryItem } from '../protocol/index.js';
 
 /** The usual rough measure, about four characters per token: good enough to budget and to estimate. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return tokensForCharacters(text.length);
+}
+
+export function tokensForCharacters(characters: number): number {
+  return Math.ceil(characters / 4);
 }
 
 export function estimateItemTokens(item: HistoryItem): number {

@@ -1,4 +1,5 @@
 import type { HistoryItem } from '../protocol/index.js';
+import { cutText } from '../text/cut-text.js';
 import { estimateItemTokens, estimateTokens } from './estimate-tokens.js';
 
 export interface BudgetedHistory {
@@ -66,5 +67,5 @@ function condense(turns: HistoryItem[][], budgetTokens: number): string {
 
 function preview(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= linePreviewChars ? flat : `${flat.slice(0, linePreviewChars - 1)}…`;
+  return cutText(flat, linePreviewChars, '…');
 }

@@ -1,5 +1,7 @@
 import { APICallError } from '@ai-sdk/provider';
 import { ParleyError } from '../errors/index.js';
+import { cutText } from '../text/cut-text.js';
+import { isRecord } from './is-record.js';
 
 /** Which model a failure came from, to name it and its settings in the message. */
 export interface ProviderLabel {
@@ -27,9 +29,11 @@ const settingPrefix: Record<string, string> = { gemini: 'GEMINI', openai: 'OPENA
 
 /**
  * Maps anything a provider call throws to a ParleyError whose message says what to do,
- * and classifies it for the retry loop. Branches on HTTP status and error classes, never on
- * the provider's wording, except Gemini's bad-key answer, which is a 400 recognisable
- * only by its reason `API_KEY_INVALID`.
+ * and classifies it for the retry loop. Every provider's HTTP failures arrive as the AI
+ * SDK's APICallError (Gemini's from the SDK, OpenAI-compatible ones from
+ * openai/openai-call-errors.ts), whose `isRetryable` says whether to try again. Branches on
+ * HTTP status and error classes, never on the provider's wording, except Gemini's bad-key
+ * answer, which is a 400 recognisable only by its reason `API_KEY_INVALID`.
  */
 export function classifyProviderError(error: unknown, label: ProviderLabel): ProviderFailure {
   if (error instanceof ParleyError) return { error, retryable: false };
@@ -74,12 +78,14 @@ export function classifyProviderError(error: unknown, label: ProviderLabel): Pro
     if (status === undefined || (status >= 200 && status < 300)) {
       return {
         error: new ParleyError('llm_error', `Could not reach ${name} or the connection broke (${error.message}): check ${prefix}_BASE_URL and the network.`, { cause: error }),
-        retryable: true,
+        // A 2xx whose body could not be read (empty, cut off) broke like a connection does,
+        // though APICallError's own rule retries only failed statuses.
+        retryable: status === undefined ? error.isRetryable : true,
       };
     }
     return {
       error: new ParleyError('llm_error', `${name} failed (HTTP ${status}${detail}); try again later.`, { cause: error }),
-      retryable: status === 408 || status === 409 || status >= 500,
+      retryable: error.isRetryable,
     };
   }
 
@@ -104,9 +110,18 @@ export function describeModel(label: ProviderLabel): string {
 }
 
 function providerMessage(error: APICallError): string {
-  const data = error.data as { error?: { message?: unknown } } | undefined;
-  const text = typeof data?.error?.message === 'string' ? data.error.message : undefined;
-  return text ? `: ${text.slice(0, 200)}` : '';
+  const text = providerErrorMessage(error.data);
+  return text ? `: ${cutText(text, 200)}` : '';
+}
+
+/**
+ * The message in a provider's error body: `{"error": {"message": ...}}` (OpenAI, Gemini and
+ * most servers) or `{"error": "..."}` (Ollama).
+ */
+export function providerErrorMessage(data: unknown): string | undefined {
+  const error = isRecord(data) ? data.error : undefined;
+  if (typeof error === 'string') return error;
+  return isRecord(error) && typeof error.message === 'string' ? error.message : undefined;
 }
 
 /** `retry-after-ms` (OpenAI) or `Retry-After` in seconds or as an HTTP date. */

@@ -6,10 +6,11 @@ import { estimateTokens } from './estimate-tokens.js';
 import { fitContextBudget } from './fit-context-budget.js';
 import { createResilientModel } from './resilient-model.js';
 import { runModelTurn } from './run-model-turn.js';
-import { summarizeConversation } from './summarize.js';
-import { toModelMessages } from './to-model-messages.js';
+import { summarizeConversation, type ConversationSummary } from './summarize.js';
 import type { TurnEvent } from './turn-event.js';
 import { defaultRetryPolicy, type RetryPolicy } from './with-retries.js';
+
+export type { ConversationSummary } from './summarize.js';
 
 export const systemPrompt =
   'You are Parley, a helpful assistant in a realtime chat. Answer concisely. ' +
@@ -19,11 +20,6 @@ export const systemPrompt =
 export interface TurnRequest {
   history: readonly HistoryItem[];
   signal: AbortSignal;
-}
-
-export interface ConversationSummary {
-  summary: string;
-  method: 'model' | 'extractive';
 }
 
 /**
@@ -67,7 +63,7 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
       return runModelTurn({
         model,
         system: budgeted.condensed === null ? systemPrompt : `${systemPrompt}\n\n${budgeted.condensed}`,
-        messages: toModelMessages(budgeted.history),
+        history: budgeted.history,
         tools,
         maxSteps: settings.LLM_MAX_STEPS,
         signal,

@@ -1,23 +1,26 @@
 import type {
   LanguageModelV3Prompt,
   LanguageModelV3ToolCallPart,
+  LanguageModelV3ToolResultOutput,
   LanguageModelV3ToolResultPart,
   SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
-import type { ModelMessage } from 'ai';
 import { toParleyError } from '../errors/index.js';
-import type { FinishReason } from '../protocol/index.js';
+import type { FinishReason, HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { historyToPrompt } from './history-to-prompt.js';
+import { isRecord } from './is-record.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { StepModel, StepReader } from './model-step.js';
-import { toProviderPrompt } from './to-provider-prompt.js';
+import { toJsonValue } from './to-json-value.js';
 import { toProviderTools } from './to-provider-tools.js';
 import type { TurnEvent } from './turn-event.js';
 
 export interface ModelTurnRequest {
   model: StepModel;
   system: string;
-  messages: ModelMessage[];
+  /** The conversation from the event log, the message to answer last. */
+  history: readonly HistoryItem[];
   tools: ToolRegistry;
   maxSteps: number;
   signal: AbortSignal;
@@ -40,7 +43,7 @@ interface StepCall {
  * failure is thrown as a ParleyError.
  */
 export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<TurnEvent> {
-  const prompt: LanguageModelV3Prompt = toProviderPrompt(request.system, request.messages);
+  const prompt: LanguageModelV3Prompt = historyToPrompt(request.system, request.history);
   const tools = toProviderTools(request.tools);
   let promptTokens: number | undefined;
   let completionTokens: number | undefined;
@@ -75,7 +78,7 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
           case 'tool-call': {
             const input = parseToolInput(part.input);
             calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input, ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}) });
-            yield { type: 'tool_call', callId: part.toolCallId, name: part.toolName, arguments: asRecord(input) };
+            yield { type: 'tool_call', callId: part.toolCallId, name: part.toolName, arguments: isRecord(input) ? input : { input } };
             break;
           }
           case 'finish':
@@ -138,23 +141,21 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
 async function runTool(registry: ToolRegistry, call: StepCall, signal: AbortSignal) {
   const startedAt = performance.now();
   let result: unknown;
+  let output: LanguageModelV3ToolResultOutput;
   let error: string | undefined;
   try {
     result = await registry.run(call.toolName, call.input, signal);
+    output = { type: 'json', value: toJsonValue(result) };
   } catch (thrown) {
     error = thrown instanceof Error ? thrown.message : String(thrown);
+    output = { type: 'error-text', value: error };
   }
   const durationMs = Math.round((performance.now() - startedAt) * 10) / 10;
   const event: TurnEvent =
     error === undefined
       ? { type: 'tool_result', callId: call.toolCallId, name: call.toolName, result, durationMs }
       : { type: 'tool_result', callId: call.toolCallId, name: call.toolName, error, durationMs };
-  const part: LanguageModelV3ToolResultPart = {
-    type: 'tool-result',
-    toolCallId: call.toolCallId,
-    toolName: call.toolName,
-    output: error === undefined ? { type: 'json', value: (result ?? null) as never } : { type: 'error-text', value: error },
-  };
+  const part: LanguageModelV3ToolResultPart = { type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output };
   return { event, part };
 }
 
@@ -166,10 +167,6 @@ function parseToolInput(input: string): unknown {
   } catch {
     return { invalid_json: input };
   }
-}
-
-function asRecord(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : { input };
 }
 
 function add(total: number | undefined, value: number | undefined): number | undefined {

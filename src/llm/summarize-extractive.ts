@@ -1,5 +1,5 @@
 import type { HistoryItem } from '../protocol/index.js';
-import { truncate } from './offline/describe-tool-output.js';
+import { cutAtWord } from '../text/cut-at-word.js';
 import { toTranscriptEntries, type TranscriptEntry } from './summarize-transcript.js';
 
 export const emptyConversationSummary = 'No messages were exchanged.';
@@ -42,7 +42,7 @@ function toolsSentence(entries: readonly TranscriptEntry[]): string | undefined 
       const queue = pending.get(entry.name) ?? [];
       const label = queue.shift() ?? '';
       const call = `${entry.name}(${label})`;
-      outcomes.push(entry.failed ? `${call} failed (${truncate(entry.output, 80)})` : `${call} returned ${shortOutput(entry.output)}`);
+      outcomes.push(entry.failed ? `${call} failed (${cutAtWord(entry.output, 80)})` : `${call} returned ${shortOutput(entry.output)}`);
     }
   }
   if (outcomes.length === 0) return undefined;
@@ -75,20 +75,20 @@ function argumentLabel(input: string): string {
     if (typeof parsed === 'object' && parsed !== null) {
       const record = parsed as Record<string, unknown>;
       const preferred = [record.expression, record.query, ...Object.values(record)].find((value) => typeof value === 'string');
-      if (typeof preferred === 'string') return truncate(preferred, 60);
+      if (typeof preferred === 'string') return cutAtWord(preferred, 60);
     }
   } catch {
     // A truncated or non-JSON input is shown as written.
   }
-  return truncate(input, 60);
+  return cutAtWord(input, 60);
 }
 
 function shortOutput(output: string): string {
-  return /^\d+ records?\b/.exec(output)?.[0] ?? truncate(output, 60);
+  return /^\d+ records?\b/.exec(output)?.[0] ?? cutAtWord(output, 60);
 }
 
 function quote(text: string, maxLength = 100): string {
-  return truncate(text, maxLength).replace(/"/g, "'").replace(/[.]+$/, '');
+  return cutAtWord(text, maxLength).replace(/"/g, "'").replace(/[.]+$/, '');
 }
 
 function endSentence(text: string): string {

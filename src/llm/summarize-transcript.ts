@@ -1,5 +1,6 @@
 import type { HistoryItem, TurnStatus } from '../protocol/index.js';
-import { describeToolOutput, truncate } from './offline/describe-tool-output.js';
+import { cutAtWord } from '../text/cut-at-word.js';
+import { describeToolOutput } from './offline/describe-tool-output.js';
 
 /** A conversation reduced to one line per entry: what a summary reads, written or parsed. */
 export type TranscriptEntry =
@@ -94,5 +95,5 @@ function parseLine(line: string): TranscriptEntry | undefined {
 }
 
 function oneLine(text: string, maxLength: number): string {
-  return truncate(text.replace(/\s+/g, ' ').trim(), maxLength);
+  return cutAtWord(text.replace(/\s+/g, ' ').trim(), maxLength);
 }

@@ -1,5 +1,6 @@
 import { generateText, type LanguageModel } from 'ai';
 import type { HistoryItem } from '../protocol/index.js';
+import { cutText } from '../text/cut-text.js';
 import { emptyConversationSummary, extractiveSummary } from './summarize-extractive.js';
 import { buildSummaryRequest, summarySystemPrompt } from './summarize-prompt.js';
 import { formatTranscript, toTranscriptEntries } from './summarize-transcript.js';
@@ -15,7 +16,8 @@ export interface SummaryRequest {
   timeoutMs?: number;
 }
 
-export interface SessionSummary {
+/** A session's summary and how it was written: by the model, or extracted when the model failed. */
+export interface ConversationSummary {
   summary: string;
   method: 'model' | 'extractive';
 }
@@ -27,7 +29,7 @@ const maxSummaryCharacters = 2_000;
  * A session's summary, written by the model in one call. A session must always get a summary,
  * so any failure (network, refusal, empty text, timeout) falls back to the extractive one.
  */
-export async function summarizeConversation(request: SummaryRequest): Promise<SessionSummary> {
+export async function summarizeConversation(request: SummaryRequest): Promise<ConversationSummary> {
   const entries = toTranscriptEntries(request.history);
   if (!entries.some((entry) => entry.role === 'user' || entry.role === 'assistant')) {
     return { summary: emptyConversationSummary, method: 'extractive' };
@@ -42,7 +44,7 @@ export async function summarizeConversation(request: SummaryRequest): Promise<Se
       abortSignal: request.signal ? AbortSignal.any([request.signal, timeout]) : timeout,
     });
     const summary = result.text.trim();
-    if (summary.length > 0) return { summary: summary.slice(0, maxSummaryCharacters), method: 'model' };
+    if (summary.length > 0) return { summary: cutText(summary, maxSummaryCharacters), method: 'model' };
   } catch {
     // Falls through to the extractive summary; the caller logs the method it got.
   }

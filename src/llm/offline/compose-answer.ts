@@ -1,5 +1,5 @@
+import { cutAtWord } from '../../text/cut-at-word.js';
 import { findUserName, type IntentName } from './detect-intent.js';
-import { truncate } from './describe-tool-output.js';
 import { capabilities, configureHint, offlineIntro } from './offline-texts.js';
 import type { Conversation } from './read-prompt.js';
 
@@ -56,5 +56,5 @@ function earlierMessages(conversation: Conversation): string[] {
 }
 
 function quote(message: string): string {
-  return truncate(message.replace(/\s+/g, ' ').trim(), 200);
+  return cutAtWord(message.replace(/\s+/g, ' ').trim(), 200);
 }

@@ -31,7 +31,8 @@ interface Token {
 /** Tried in order at each position; the first that matches wins. */
 const lexicon: ReadonlyArray<{ pattern: RegExp; kind: Kind; symbol?: string }> = [
   { pattern: /\s+/y, kind: 'other', symbol: ' ' },
-  { pattern: /\d+(?:\.\d+)?|\.\d+/y, kind: 'number' },
+  // With its exponent ("1e9", "2.5E-3"), as the calculator reads it; a bare "2e" stays a number and a word.
+  { pattern: /(?:\d+(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?/iy, kind: 'number' },
   { pattern: /(?:sqrt|cbrt|abs|round|floor|ceil|exp|ln|log2|log|asin|acos|atan|sin|cos|tan|min|max|fact|pow)(?=\s*\()/iy, kind: 'function' },
   { pattern: /(?:pi|tau)\b|π/iy, kind: 'constant' },
   { pattern: /%\s*of\b/iy, kind: 'operator', symbol: '% of' },

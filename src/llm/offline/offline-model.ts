@@ -5,7 +5,7 @@ import type {
   LanguageModelV3FinishReason,
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
-import { estimateUsage } from './estimate-usage.js';
+import { estimateModelUsage } from '../estimate-usage.js';
 import { pacedStream, type PacedPart } from './paced-stream.js';
 import { planReply, type Reply } from './plan-reply.js';
 import { readPrompt } from './read-prompt.js';
@@ -37,7 +37,7 @@ export function createOfflineModel({ tokenDelayMs }: OfflineModelOptions): Langu
       return {
         content,
         finishReason: finishReasonOf(reply),
-        usage: estimateUsage(inputCharacters, outputCharacters(reply)),
+        usage: estimateModelUsage(inputCharacters, outputCharacters(reply)),
         warnings: [],
       };
     },
@@ -74,7 +74,7 @@ function streamParts(reply: Reply, inputCharacters: number): Array<PacedPart<Lan
     }
   }
   parts.push({
-    part: { type: 'finish', finishReason: finishReasonOf(reply), usage: estimateUsage(inputCharacters, outputCharacters(reply)) },
+    part: { type: 'finish', finishReason: finishReasonOf(reply), usage: estimateModelUsage(inputCharacters, outputCharacters(reply)) },
     paced: false,
   });
   return parts;

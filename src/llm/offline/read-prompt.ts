@@ -1,4 +1,5 @@
 import type { LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from '@ai-sdk/provider';
+import { isRecord } from '../is-record.js';
 
 /** One tool result of the step being answered, with the arguments the model called it with. */
 export interface ToolOutcome {
@@ -45,7 +46,7 @@ export function readPrompt(prompt: LanguageModelV3Prompt): Conversation {
         for (const part of message.content) {
           if (part.type === 'text' || part.type === 'reasoning') characterCount += part.text.length;
           if (part.type === 'tool-call') {
-            callInputs.set(part.toolCallId, asRecord(part.input));
+            callInputs.set(part.toolCallId, inputRecord(part.input));
             characterCount += jsonLength(part.input);
           }
         }
@@ -95,15 +96,16 @@ function readOutput(output: LanguageModelV3ToolResultOutput): { output?: unknown
   }
 }
 
-function asRecord(input: unknown): Record<string, unknown> {
+/** A call's arguments: an object in a prompt, though some callers pass the JSON text. */
+function inputRecord(input: unknown): Record<string, unknown> {
   if (typeof input === 'string') {
     try {
-      return asRecord(JSON.parse(input));
+      return inputRecord(JSON.parse(input));
     } catch {
       return {};
     }
   }
-  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  return isRecord(input) ? input : {};
 }
 
 function jsonLength(value: unknown): number {

@@ -1,22 +1,23 @@
-import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { isRecord } from '../is-record.js';
+import { streamErrorEvent, type ChatRequest } from './openai-call-errors.js';
 import type { SseDataReader } from './sse-data-reader.js';
 
 /**
  * A chat completion stream's chunks, as the `openai` client's own `Stream` yields them: the
- * `[DONE]` marker skipped, and an event carrying `error` (a server failing mid-answer) thrown
- * as the client's APIError, so it maps to the same APICallError as a failed request.
+ * `[DONE]` marker skipped, and an event carrying `error` (a server failing mid-answer)
+ * thrown as an APICallError, as a failed request is.
  */
-export function chatChunksOf(events: SseDataReader, headers: Headers): AsyncIterator<ChatCompletionChunk> {
+export function chatChunksOf(events: SseDataReader, request: ChatRequest, headers: Headers): AsyncIterator<ChatCompletionChunk> {
   return {
     async next(): Promise<IteratorResult<ChatCompletionChunk>> {
       for (;;) {
         const data = await events.read();
         if (data === undefined) return { done: true, value: undefined };
         if (data.startsWith('[DONE]')) continue;
-        const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: object };
-        if (chunk?.error) throw new OpenAI.APIError(undefined, chunk.error, undefined, headers);
-        return { done: false, value: chunk };
+        const json: unknown = JSON.parse(data);
+        if (isRecord(json) && json.error) throw streamErrorEvent(request, { data, json, headers });
+        return { done: false, value: json as ChatCompletionChunk };
       }
     },
   };

@@ -1,7 +1,6 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content } from '@ai-sdk/provider';
 import type { ChatCompletion, ChatCompletionMessage } from 'openai/resources/chat/completions';
 import { streamOf, type StepModel, type StepReader } from '../model-step.js';
-import { toApiCallError } from './map-openai-error.js';
 import { toFinishReason } from './map-openai-finish-reason.js';
 import { toUsage } from './map-openai-usage.js';
 import { chatChunksOf } from './chat-chunks-of.js';
@@ -20,10 +19,11 @@ export interface OpenAiChatModelOptions {
 
 /**
  * An OpenAI-compatible chat model, as an AI SDK model plus `openStep` for the turn loop. The
- * request goes out with `fetch` (post-chat-completion.ts), a failure comes back as the
- * `openai` client's own APIError, and the answer's SSE body is read by sse-data-reader.ts,
- * with no schema check per chunk, where `@ai-sdk/openai-compatible` pipes each chunk through
- * five Web Stream stages and zod (docs/architecture.md, "Where Parley differs from DESIGN.md").
+ * request goes out with `fetch` (post-chat-completion.ts), a failure comes back as the AI
+ * SDK's APICallError (openai-call-errors.ts), and the answer's SSE body is read by
+ * sse-data-reader.ts, with no schema check per chunk, where `@ai-sdk/openai-compatible`
+ * pipes each chunk through five Web Stream stages and zod (docs/architecture.md,
+ * "Where Parley differs from DESIGN.md"). The `openai` package gives only types (a dev dependency).
  * Retries and timeouts are Parley's (resilient-model.ts).
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
@@ -34,16 +34,11 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
   const openStep = async (callOptions: LanguageModelV3CallOptions): Promise<StepReader> => {
     const { body, warnings } = toOpenAiRequest(modelId, callOptions);
     const request = { ...body, stream: true as const, stream_options: { include_usage: true } };
-    const mapError = (error: unknown) => toApiCallError(error, url, request);
-    let response;
-    try {
-      response = await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers });
-    } catch (error) {
-      throw mapError(error);
-    }
-    if (response.body === null) throw mapError(new Error('the model answered with no body'));
+    const response = await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers });
+    if (response.body === null) throw new Error('the model answered with no body');
     const events = new SseDataReader(response.body);
-    return readChatChunks({ chunks: chatChunksOf(events, response.headers), abort: () => void events.cancel(), warnings, mapError });
+    const chunks = chatChunksOf(events, { url, body: request }, response.headers);
+    return readChatChunks({ chunks, abort: () => void events.cancel(), warnings });
   };
 
   return {
@@ -56,12 +51,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     doGenerate: async (callOptions) => {
       const { body, warnings } = toOpenAiRequest(modelId, callOptions);
       const request = body;
-      let response: ChatCompletion;
-      try {
-        response = (await (await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers })).json()) as ChatCompletion;
-      } catch (error) {
-        throw toApiCallError(error, url, request);
-      }
+      const response = (await (await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers })).json()) as ChatCompletion;
       const choice = response.choices[0];
       const message = choice?.message as (ChatCompletionMessage & { reasoning_content?: string | null }) | undefined;
       const content: LanguageModelV3Content[] = [];

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import { connectionError, failedStatusError } from './openai-call-errors.js';
 
 export interface ChatCompletionPost {
   body: object;
@@ -10,11 +10,12 @@ export interface ChatCompletionPost {
 /**
  * POSTs chat completion requests to one OpenAI-compatible server with `fetch`, as the bare
  * relay does, and returns the response once its status says it succeeded. A failure is
- * thrown as the `openai` client's own error (status errors as `APIError.generate` makes them,
- * a failed connection as `APIConnectionError`); a cancel is thrown as it came. The client's
- * own request path built its headers, a debug log's request details, an AbortController
- * and a timeout per call: 60-110 µs more CPU per request than this (bench/provider-cost.ts
- * --tokens 1), paid 1,000 times at once when 1,000 sessions start their turns.
+ * thrown as the AI SDK's APICallError (openai-call-errors.ts), the error family every
+ * provider's failures are classified in; a cancel is thrown as it came. The `openai`
+ * client's own request path built its headers, a debug log's request details, an
+ * AbortController and a timeout per call: 60-110 µs more CPU per request than this
+ * (bench/provider-cost.ts --tokens 1), paid 1,000 times at once when 1,000 sessions start
+ * their turns.
  */
 export function chatCompletionPoster(options: { url: string; apiKey?: string | undefined }) {
   const { url } = options;
@@ -31,12 +32,11 @@ export function chatCompletionPoster(options: { url: string; apiKey?: string | u
       response = await fetch(url, { method: 'POST', headers: extra ? withExtra(headers, extra) : headers, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
     } catch (error) {
       if (signal?.aborted) throw error;
-      throw new OpenAI.APIConnectionError({ cause: error instanceof Error ? error : new Error(String(error)) });
+      throw connectionError({ url, body }, error);
     }
     if (response.ok) return response;
     const text = await response.text().catch((error: unknown) => String(error));
-    const json = parseJson(text);
-    throw OpenAI.APIError.generate(response.status, json, json === undefined ? text : undefined, response.headers);
+    throw failedStatusError({ url, body }, { status: response.status, headers: response.headers, text });
   };
 }
 
@@ -47,13 +47,4 @@ function withExtra(headers: Record<string, string>, extra: Record<string, string
     else merged[name.toLowerCase()] = value;
   }
   return merged;
-}
-
-function parseJson(text: string): object | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

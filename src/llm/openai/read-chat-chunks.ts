@@ -25,9 +25,8 @@ export function readChatChunks(options: {
   chunks: AsyncIterator<ChatCompletionChunk>;
   abort: () => void;
   warnings: SharedV3Warning[];
-  mapError: (error: unknown) => unknown;
 }): StepReader {
-  const { chunks, abort, mapError } = options;
+  const { chunks, abort } = options;
   const queue: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: options.warnings }];
   const calls = new Map<number, PendingCall>();
   let open: 'text' | 'reasoning' | null = null;
@@ -78,7 +77,7 @@ export function readChatChunks(options: {
     for (const [, call] of [...calls].sort(([a], [b]) => a - b)) {
       queue.push({ type: 'tool-call', toolCallId: call.id ?? `call_${randomUUID()}`, toolName: call.name ?? '', input: call.args === '' ? '{}' : call.args });
     }
-    if (finishReason === null) queue.push({ type: 'error', error: mapError(new Error('the response stream ended without a finish reason')) });
+    if (finishReason === null) queue.push({ type: 'error', error: new Error('the response stream ended without a finish reason') });
     queue.push({ type: 'finish', finishReason: toFinishReason(finishReason, refused), usage: toUsage(usage) });
   };
 
@@ -93,7 +92,7 @@ export function readChatChunks(options: {
           next = await chunks.next();
         } catch (error) {
           ended = true;
-          throw mapError(error);
+          throw error;
         }
         if (next.done) {
           ended = true;

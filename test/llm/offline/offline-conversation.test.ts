@@ -4,22 +4,37 @@ import { createOfflineModel } from '../../../src/llm/offline/offline-model.js';
 import { capabilities, configureHint, firstTurnNote, offlineIntro } from '../../../src/llm/offline/offline-texts.js';
 import { stepsOf } from '../../../src/llm/model-step.js';
 import { runModelTurn } from '../../../src/llm/run-model-turn.js';
-import { toModelMessages } from '../../../src/llm/to-model-messages.js';
 import type { TurnEvent } from '../../../src/llm/turn-event.js';
 import type { HistoryItem } from '../../../src/protocol/index.js';
+import { isWellFormed } from '../../text/is-well-formed.js';
 import { runOffline, textOf } from './stream-helpers.js';
 import { createTestToolRegistry } from './test-tool-registry.js';
+
+const at = '2025-01-01T00:00:00.000Z';
 
 /** A conversation as the event log keeps it: each user message, then the whole assistant answer. */
 function history(...turns: Array<[user: string, assistant: string]>): HistoryItem[] {
   return turns.flatMap(([user, assistant], index): HistoryItem[] => [
-    { type: 'user_message', content: user, seq: index * 2 + 1, created_at: '2025-01-01T00:00:00.000Z' },
-    { type: 'assistant_message', content: assistant, status: 'complete', seq: index * 2 + 2, created_at: '2025-01-01T00:00:00.000Z' },
+    { type: 'user_message', content: user, seq: index * 2 + 1, created_at: at },
+    { type: 'assistant_message', content: assistant, status: 'complete', seq: index * 2 + 2, created_at: at },
   ]);
 }
 
-function ask(earlier: HistoryItem[], question: string) {
-  return runOffline([...toModelMessages(earlier), { role: 'user', content: question }]);
+function turnAfter(earlier: HistoryItem[], question: string): AsyncGenerator<TurnEvent> {
+  return runModelTurn({
+    model: stepsOf(createOfflineModel({ tokenDelayMs: 0 })),
+    system: systemPrompt,
+    history: [...earlier, { type: 'user_message', content: question, seq: earlier.length + 1, created_at: at }],
+    tools: createTestToolRegistry(),
+    maxSteps: 5,
+    signal: new AbortController().signal,
+  });
+}
+
+/** The answer to `question` after the `earlier` conversation, as a Parley turn runs it. */
+async function ask(earlier: HistoryItem[], question: string): Promise<string> {
+  const events = await collect(turnAfter(earlier, question));
+  return events.flatMap((event) => (event.type === 'text' ? [event.text] : [])).join('');
 }
 
 async function collect(events: AsyncGenerator<TurnEvent>): Promise<TurnEvent[]> {
@@ -42,12 +57,12 @@ describe('what the offline model says about itself', () => {
 
   it('keeps later small talk short', async () => {
     const earlier = history(['hello', `Hello! How can I help?\n\n${firstTurnNote}`]);
-    expect(textOf(await ask(earlier, 'thanks!'))).toBe("You're welcome!");
+    expect(await ask(earlier, 'thanks!')).toBe("You're welcome!");
   });
 
   it('says what it is whenever asked, on any turn', async () => {
     const earlier = history(['hello', 'Hello! How can I help?'], ['thanks', "You're welcome!"]);
-    expect(textOf(await ask(earlier, 'Who are you?'))).toBe(`${offlineIntro} ${capabilities} ${configureHint}`);
+    expect(await ask(earlier, 'Who are you?')).toBe(`${offlineIntro} ${capabilities} ${configureHint}`);
   });
 });
 
@@ -58,16 +73,16 @@ describe('memory across turns', () => {
   );
 
   it('remembers the name the user gave', async () => {
-    expect(textOf(await ask(earlier, 'what is my name?'))).toBe('Your name is Ada.');
+    expect(await ask(earlier, 'what is my name?')).toBe('Your name is Ada.');
   });
 
   it('quotes the previous question', async () => {
-    expect(textOf(await ask(earlier, 'what did I ask before?'))).toBe('Your previous message was: "what is 12*(3+4)?"');
-    expect(textOf(await ask(earlier, 'What was my previous question?'))).toBe('Your previous message was: "what is 12*(3+4)?"');
+    expect(await ask(earlier, 'what did I ask before?')).toBe('Your previous message was: "what is 12*(3+4)?"');
+    expect(await ask(earlier, 'What was my previous question?')).toBe('Your previous message was: "what is 12*(3+4)?"');
   });
 
   it('lists what was talked about', async () => {
-    expect(textOf(await ask(earlier, 'what did we talk about?'))).toBe('So far you said:\n- "my name is Ada"\n- "what is 12*(3+4)?"');
+    expect(await ask(earlier, 'what did we talk about?')).toBe('So far you said:\n- "my name is Ada"\n- "what is 12*(3+4)?"');
   });
 
   it('says so when there is nothing to remember yet', async () => {
@@ -77,19 +92,7 @@ describe('memory across turns', () => {
   });
 
   it('runs as a Parley turn: history from the event log in, turn events out', async () => {
-    const events = await collect(
-      runModelTurn({
-        model: stepsOf(createOfflineModel({ tokenDelayMs: 0 })),
-        system: systemPrompt,
-        messages: toModelMessages([
-          ...earlier,
-          { type: 'user_message', content: 'and 2^10?', seq: 5, created_at: '2025-01-01T00:00:00.000Z' },
-        ]),
-        tools: createTestToolRegistry(),
-        maxSteps: 5,
-        signal: new AbortController().signal,
-      }),
-    );
+    const events = await collect(turnAfter(earlier, 'and 2^10?'));
 
     expect(events.map((event) => (event.type === 'tool_result' ? { ...event, durationMs: 0 } : event))).toStrictEqual([
       { type: 'tool_call', callId: 'offline-6-0', name: 'calculator', arguments: { expression: '2^10' } },
@@ -100,5 +103,31 @@ describe('memory across turns', () => {
       // Output is estimated at four characters a token: the call (31 characters), then "2^10 = 1024.".
       { type: 'finish', finishReason: 'stop', usage: { promptTokens: expect.any(Number), completionTokens: 8 + 3 } },
     ]);
+  });
+
+  it('quotes a long earlier message cut before an emoji it cannot fit, never inside it', async () => {
+    // 198 letters, then an emoji of two UTF-16 units across the 199-unit quote limit.
+    const earlier = history([`${'a'.repeat(198)}😀 tail`, 'Noted.']);
+    const answer = await ask(earlier, 'what did I just ask?');
+    expect(answer).toBe(`Your previous message was: "${'a'.repeat(198)}…"`);
+    expect(isWellFormed(answer)).toBe(true);
+  });
+
+  it('quotes a message whose turn failed on its own, not glued to the next one', async () => {
+    const earlier: HistoryItem[] = [
+      { type: 'user_message', content: 'fake:fault=500', seq: 1, created_at: at },
+      { type: 'assistant_message', content: '', status: 'error', seq: 2, created_at: at },
+    ];
+    expect(await ask(earlier, 'what did I just ask?')).toBe('Your previous message was: "fake:fault=500"');
+  });
+});
+
+describe('arithmetic', () => {
+  it('hands the calculator an exponent as written: fact(1e9), not fact(1)', async () => {
+    const events = await collect(turnAfter([], 'what is fact(1e9)?'));
+    expect(events.filter((event) => event.type === 'tool_call')).toStrictEqual([
+      { type: 'tool_call', callId: expect.any(String), name: 'calculator', arguments: { expression: 'fact(1e9)' } },
+    ]);
+    expect(events.find((event) => event.type === 'tool_result')).toMatchObject({ error: expect.stringContaining('got 1000000000') });
   });
 });

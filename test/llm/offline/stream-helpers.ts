@@ -1,4 +1,4 @@
-import { stepCountIs, streamText, type ModelMessage, type TextStreamPart, type ToolSet } from 'ai';
+import { stepCountIs, streamText, type TextStreamPart, type ToolSet } from 'ai';
 import { createOfflineModel } from '../../../src/llm/offline/offline-model.js';
 import { systemPrompt } from '../../../src/llm/model-runner.js';
 import { toAiSdkTools } from './to-ai-sdk-tools.js';
@@ -36,12 +36,15 @@ export function seen(part: TextStreamPart<ToolSet>): SeenPart[] {
   }
 }
 
-/** Runs the offline model as a turn runs it: Parley's system prompt, the registry's tools, several steps. */
-export async function runOffline(messages: ModelMessage[] | string, options: { tools?: ToolRegistry | false } = {}): Promise<SeenPart[]> {
+/**
+ * Runs the offline model on one message through the AI SDK's own `streamText`, as a plugin
+ * would: Parley's system prompt, the registry's tools, several steps.
+ */
+export async function runOffline(message: string, options: { tools?: ToolRegistry | false } = {}): Promise<SeenPart[]> {
   const result = streamText({
     model: createOfflineModel({ tokenDelayMs: 0 }),
     system: systemPrompt,
-    messages: typeof messages === 'string' ? [{ role: 'user', content: messages }] : messages,
+    messages: [{ role: 'user', content: message }],
     ...(options.tools === false ? {} : { tools: toAiSdkTools(options.tools ?? createTestToolRegistry()) }),
     stopWhen: stepCountIs(5),
     maxRetries: 0,

@@ -1,7 +1,6 @@
-import OpenAI from 'openai';
+import { APICallError } from '@ai-sdk/provider';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatCompletionPoster } from '../../../src/llm/openai/post-chat-completion.js';
-import { toApiCallError } from '../../../src/llm/openai/map-openai-error.js';
 import { FakeHttpServer, type RequestHandler } from '../../fakes/fake-http-server.js';
 
 let server: FakeHttpServer | undefined;
@@ -34,35 +33,56 @@ describe('posting a chat completion request', () => {
     expect(request?.headers.authorization).toBeUndefined();
   });
 
-  it("throws a failed status as the openai client's own error, with the server's message and headers", async () => {
-    const url = await serverAnswering(answer(429, '{"error":{"message":"Slow down","type":"rate_limit"}}', { 'retry-after': '2' }));
+  it("throws a failed status as the AI SDK's APICallError, with the server's message, headers and body", async () => {
+    const body = '{"error":{"message":"Slow down","type":"rate_limit"}}';
+    const url = await serverAnswering(answer(429, body, { 'retry-after': '2' }));
     const post = chatCompletionPoster({ url, apiKey: 'sk-test' });
 
-    const error = await post({ body: {} }).catch((thrown: unknown) => thrown);
+    const error = await post({ body: { model: 'm' } }).catch((thrown: unknown) => thrown);
 
-    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((error as InstanceType<typeof OpenAI.APIError>).message).toBe('429 Slow down');
-    expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('2');
-    expect(toApiCallError(error, 'url', {})).toMatchObject({ statusCode: 429, isRetryable: true, data: { error: { message: 'Slow down' } } });
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      message: '429 Slow down',
+      url,
+      requestBodyValues: { model: 'm' },
+      statusCode: 429,
+      responseHeaders: expect.objectContaining({ 'retry-after': '2' }),
+      responseBody: body,
+      data: { error: { message: 'Slow down', type: 'rate_limit' } },
+      isRetryable: true,
+    });
+  });
+
+  it.each([
+    [400, false],
+    [404, false],
+    [408, true],
+    [409, true],
+    [500, true],
+    [503, true],
+  ])('marks HTTP %i as retryable: %s', async (status, retryable) => {
+    const url = await serverAnswering(answer(status, '{"error":{"message":"no"}}'));
+    const error = await chatCompletionPoster({ url })({ body: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ statusCode: status, isRetryable: retryable });
   });
 
   it('keeps a body that is not JSON as the message', async () => {
     const url = await serverAnswering(answer(502, 'Bad gateway from the proxy'));
     const error = await chatCompletionPoster({ url })({ body: {} }).catch((thrown: unknown) => thrown);
 
-    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((error as Error).message).toBe('502 Bad gateway from the proxy');
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ message: '502 Bad gateway from the proxy', statusCode: 502, responseBody: 'Bad gateway from the proxy', data: undefined });
   });
 
-  it('throws a server it cannot reach as a connection error, which may be retried', async () => {
+  it('throws a server it cannot reach as an APICallError with no status, which may be retried', async () => {
     const url = await serverAnswering(answer(200, '{}'));
     await server!.stop();
     server = undefined;
 
     const error = await chatCompletionPoster({ url })({ body: {} }).catch((thrown: unknown) => thrown);
 
-    expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
-    expect(toApiCallError(error, 'url', {})).toMatchObject({ isRetryable: true });
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ message: expect.stringMatching(/^Cannot connect to API: /), statusCode: undefined, isRetryable: true });
   });
 
   it('throws a cancel as it came, for the turn to recognise by its own signal', async () => {
@@ -76,7 +96,7 @@ describe('posting a chat completion request', () => {
 
     const error = await pending.catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'AbortError' });
-    expect(toApiCallError(error, 'url', {})).toBe(error);
+    expect(APICallError.isInstance(error)).toBe(false);
     await server!.waitForClientAbort(0);
   });
 });

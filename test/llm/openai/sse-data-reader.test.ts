@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import { APICallError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { chatChunksOf } from '../../../src/llm/openai/chat-chunks-of.js';
 import { SseDataReader } from '../../../src/llm/openai/sse-data-reader.js';
@@ -67,23 +67,31 @@ describe('SseDataReader', () => {
 });
 
 describe('chatChunksOf', () => {
+  const request = { url: 'http://127.0.0.1:1/v1/chat/completions', body: { model: 'm', stream: true } };
+
   it('yields each chunk and skips the [DONE] marker', async () => {
-    const chunks = chatChunksOf(new SseDataReader(bodyOf([bytesOf('data: {"id":"a","choices":[]}\n\ndata: [DONE]\n\n')]).body), new Headers());
+    const chunks = chatChunksOf(new SseDataReader(bodyOf([bytesOf('data: {"id":"a","choices":[]}\n\ndata: [DONE]\n\n')]).body), request, new Headers());
     expect(await chunks.next()).toStrictEqual({ done: false, value: { id: 'a', choices: [] } });
     expect(await chunks.next()).toStrictEqual({ done: true, value: undefined });
   });
 
-  it('throws the client’s APIError for an event that carries an error', async () => {
-    const chunks = chatChunksOf(
-      new SseDataReader(bodyOf([bytesOf('data: {"error":{"message":"overloaded","type":"server_error"}}\n\n')]).body),
-      new Headers({ 'x-request-id': 'r-1' }),
-    );
+  it('throws an APICallError, retryable, for an event that carries an error', async () => {
+    const event = '{"error":{"message":"overloaded","type":"server_error"}}';
+    const chunks = chatChunksOf(new SseDataReader(bodyOf([bytesOf(`data: ${event}\n\n`)]).body), request, new Headers({ 'x-request-id': 'r-1' }));
     const error = await chunks.next().then(
       () => null,
       (thrown: unknown) => thrown,
     );
-    expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain('overloaded');
-    expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('x-request-id')).toBe('r-1');
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      message: 'overloaded',
+      url: request.url,
+      requestBodyValues: request.body,
+      statusCode: undefined,
+      responseHeaders: { 'x-request-id': 'r-1' },
+      responseBody: event,
+      data: { error: { message: 'overloaded', type: 'server_error' } },
+      isRetryable: true,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { noAnswerNotes } from '../../../src/llm/history-to-prompt.js';
 import { startFakeGeminiServer, type FakeGeminiServer } from '../../fakes/fake-gemini-server.js';
 import type { FakeProviderOptions } from '../../fakes/fake-reply.js';
 import type { TurnEvent } from '../../../src/llm/turn-event.js';
@@ -77,7 +78,7 @@ it('runs two tool steps, a failing tool going back to the model as a functionRes
   ]);
 });
 
-it('sends the whole history as contents, a cancelled turn\'s dangling call closed by an error response', async () => {
+it('sends the whole history as contents, a cancelled turn\'s dangling call closed by an error response and a failed turn noted', async () => {
   const runner = await runnerOn({ replies: [{ kind: 'text', text: 'Sure.' }] });
   const history = [
     historyItem.user('Add 2 and 3.'),
@@ -105,7 +106,9 @@ it('sends the whole history as contents, a cancelled turn\'s dangling call close
       parts: [{ functionResponse: { id: 'call_b', name: 'slow', response: { name: 'slow', content: 'The tool call was cancelled before it returned.' } } }],
     },
     { role: 'model', parts: [{ text: 'Waiting' }] },
-    { role: 'user', parts: [{ text: 'Never mind.\n\nAre you there?' }] },
+    { role: 'user', parts: [{ text: 'Never mind.' }] },
+    { role: 'model', parts: [{ text: noAnswerNotes.error }] },
+    { role: 'user', parts: [{ text: 'Are you there?' }] },
   ]);
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { noAnswerNotes } from '../../../src/llm/history-to-prompt.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
 import type { FakeProviderOptions } from '../../fakes/fake-reply.js';
 import { historyItem, runnerFor, runTurn, testSettings, testTools, textOf } from './provider-harness.js';
@@ -104,7 +105,7 @@ it('runs two tool steps, a failing tool going back to the model as its result', 
   ]);
 });
 
-it('sends the whole history in OpenAI format, a cancelled turn\'s dangling call closed by an error result', async () => {
+it('sends the whole history in OpenAI format, a cancelled turn\'s dangling call closed by an error result and a failed turn noted', async () => {
   const runner = await runnerOn({ replies: [{ kind: 'text', text: 'Sure.' }] });
   const history = [
     historyItem.user('Add 2 and 3.'),
@@ -128,7 +129,9 @@ it('sends the whole history in OpenAI format, a cancelled turn\'s dangling call 
     { role: 'user', content: 'Now wait.' },
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_b', type: 'function', function: { name: 'slow', arguments: '{}' } }] },
     { role: 'tool', tool_call_id: 'call_b', content: 'The tool call was cancelled before it returned.' },
-    { role: 'user', content: 'Never mind.\n\nAre you there?' },
+    { role: 'user', content: 'Never mind.' },
+    { role: 'assistant', content: noAnswerNotes.error },
+    { role: 'user', content: 'Are you there?' },
   ]);
 });
 
