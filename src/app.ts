@@ -161,6 +161,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(sessionRoutes, { store, isAllowed });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
+    databaseTls: database.encrypted,
+    isAllowed,
     ping: () => store.ping(),
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,

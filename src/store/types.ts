@@ -49,6 +49,8 @@ export interface EventPage {
 /** A connection: PGlite in-process, or a PostgreSQL server through postgres.js. */
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
+  /** Whether the link to the server is encrypted; absent for PGlite, which runs in this process. */
+  readonly encrypted?: boolean;
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `work` in one transaction; the callback's queries go through `transaction`. */
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
