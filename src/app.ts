@@ -63,6 +63,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // One log line per request only when debugging: under load they would outnumber everything.
     logController: new LogController({ disableRequestLogging: settings.LOG_LEVEL !== 'debug' && settings.LOG_LEVEL !== 'trace' }),
     bodyLimit: settings.MAX_FRAME_BYTES,
+    // Session ids run to 128 characters; longer ones reach the routes, whose schemas answer
+    // with a `bad_request` problem instead of the router's bare 414.
+    maxParamLength: 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
