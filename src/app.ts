@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Settings } from './config.js';
 import { createAccessCheck } from './http/access-token.js';
 import { healthRoutes } from './http/health-routes.js';
+import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
@@ -159,6 +160,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
     },
   });
+  // After the WebSocket plugin's own onRequest hook, which marks an upgrade so that a refused
+  // one has its socket closed (a hook reaches the routes registered before it too).
+  app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS)));
   const isAllowed = createAccessCheck(settings.API_TOKEN);
   await app.register(websocketRoute, { hub, isAllowed, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
   await app.register(sessionRoutes, { store, isAllowed });
