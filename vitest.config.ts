@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
     // Two cores: files run in parallel forks, but each file's tests run in order.
     pool: 'forks',
     maxWorkers: 2,

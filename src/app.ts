@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import type { Settings } from './config.js';
 import { createAccessCheck } from './http/access-token.js';
 import { healthRoutes } from './http/health-routes.js';
+import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
 import { redactUrl } from './http/redact-url.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
@@ -77,6 +78,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // One log line per request only when debugging: under load they would outnumber everything.
     logController: new LogController({ disableRequestLogging: settings.LOG_LEVEL !== 'debug' && settings.LOG_LEVEL !== 'trace' }),
     bodyLimit: settings.MAX_FRAME_BYTES,
+    // Session ids run to 128 characters; longer ones reach the routes, whose schemas answer
+    // with a `bad_request` problem instead of the router's bare 414.
+    maxParamLength: 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -170,11 +174,16 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
     },
   });
+  // After the WebSocket plugin's own onRequest hook, which marks an upgrade so that a refused
+  // one has its socket closed (a hook reaches the routes registered before it too).
+  app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS)));
   const isAllowed = createAccessCheck(settings.API_TOKEN);
   await app.register(websocketRoute, { hub, isAllowed, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
   await app.register(sessionRoutes, { store, isAllowed });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
+    databaseTls: database.encrypted,
+    isAllowed,
     ping: () => store.ping(),
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,

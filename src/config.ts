@@ -73,6 +73,20 @@ export const settingsSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MINUTE: integer(60, 0),
   RATE_LIMIT_HTTP_PER_MINUTE: integer(600, 0),
   CORS_ORIGIN: optionalText,
+  /**
+   * The Host header values served (DNS rebinding protection); loopback names always are.
+   * Unset: loopback names and HOST, or any host when HOST binds every interface; `*`: any.
+   */
+  ALLOWED_HOSTS: optionalText.transform((value, context) => {
+    if (value === undefined) return undefined;
+    const hosts = value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+    const withScheme = hosts.find((host) => host.includes('/'));
+    if (withScheme !== undefined) {
+      context.addIssue({ code: 'custom', message: `"${withScheme}" is not a host name; list names such as chat.example.com, without scheme or path` });
+      return z.NEVER;
+    }
+    return hosts;
+  }),
   /** When set, /api/* and the WebSocket require it (Authorization: Bearer, or ?token=). */
   API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });

@@ -30,6 +30,12 @@ describe('settings', () => {
     expect(chooseProvider(settings)).toBe('offline');
   });
 
+  it('reads ALLOWED_HOSTS as lower-case names and refuses a URL in it', () => {
+    expect(loadSettings({ ALLOWED_HOSTS: 'Chat.Example.com, api.example.com,' }).ALLOWED_HOSTS).toStrictEqual(['chat.example.com', 'api.example.com']);
+    expect(loadSettings({}).ALLOWED_HOSTS).toBeUndefined();
+    expect(() => loadSettings({ ALLOWED_HOSTS: 'https://chat.example.com' })).toThrow(/ALLOWED_HOSTS=.*without scheme or path/);
+  });
+
   it('lists every setting in .env.example', async () => {
     const { readFile } = await import('node:fs/promises');
     const { settingsSchema } = await import('../src/config.js');

@@ -19,6 +19,7 @@ export const errorCodes = {
   quota_exceeded: { status: 429, recoverable: true, meaning: 'The user\'s model-token quota for the day (`QUOTA_TOKENS_PER_DAY`, UTC) is used up; `retry_after_s` says when it renews.' },
   bad_request: { status: 400, recoverable: true, meaning: 'The request does not match its schema.' },
   not_found: { status: 404, recoverable: false, meaning: 'No such session or route.' },
+  forbidden_host: { status: 403, recoverable: false, meaning: 'The Host header names a host this server does not answer to (DNS rebinding protection); see `ALLOWED_HOSTS`.' },
   shutting_down: { status: 503, recoverable: true, meaning: 'The server is shutting down; reconnect to another instance or later.' },
   slow_consumer: { status: 503, recoverable: true, meaning: 'The client read too slowly and was disconnected; reconnect with `after` to resume.' },
   internal: { status: 500, recoverable: true, meaning: 'An unexpected server error; it is logged.' },

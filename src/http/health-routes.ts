@@ -1,10 +1,17 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ParleyError } from '../errors/index.js';
 import type { Metrics } from './metrics-registry.js';
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
-  database: z.object({ kind: z.string(), status: z.enum(['up', 'down']), error: z.string().optional() }),
+  // Why the database is down goes to the log, not to whoever asks: driver errors name hosts and users.
+  database: z.object({
+    kind: z.string(),
+    status: z.enum(['up', 'down']),
+    tls: z.boolean().optional().describe('A PostgreSQL server only: whether the link to it is encrypted'),
+  }),
   model: z.object({ provider: z.string(), model: z.string() }),
   sessions: z.object({ live: z.number().int() }),
   event_writer: z.object({ pending: z.number().int() }),
@@ -13,6 +20,10 @@ const healthSchema = z.object({
 
 export interface HealthSources {
   databaseKind: string;
+  /** Absent for PGlite, which has no link to encrypt. */
+  databaseTls: boolean | undefined;
+  /** Guards /metrics: with API_TOKEN set, only operators read it. */
+  isAllowed: (request: FastifyRequest) => boolean;
   ping(): Promise<void>;
   model: { provider: string; model: string };
   liveSessions(): number;
@@ -27,28 +38,34 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
   app.get('/health', {
     config: { rateLimit: false },
     schema: { tags: ['operations'], summary: 'Liveness and database health', response: { 200: healthSchema, 503: healthSchema } },
-  }, async (_request, reply) => {
-    let error: string | undefined;
+  }, async (request, reply) => {
+    let up = true;
     try {
       await withTimeout(sources.ping(), pingTimeoutMs);
-    } catch (thrown) {
-      error = thrown instanceof Error ? thrown.message : String(thrown);
+    } catch (error) {
+      up = false;
+      request.log.warn({ err: error }, 'database health check failed');
     }
     const body = {
-      status: error ? ('unavailable' as const) : ('ok' as const),
-      database: { kind: sources.databaseKind, status: error ? ('down' as const) : ('up' as const), ...(error ? { error } : {}) },
+      status: up ? ('ok' as const) : ('unavailable' as const),
+      database: {
+        kind: sources.databaseKind,
+        status: up ? ('up' as const) : ('down' as const),
+        ...(sources.databaseTls === undefined ? {} : { tls: sources.databaseTls }),
+      },
       model: sources.model,
       sessions: { live: sources.liveSessions() },
       event_writer: { pending: sources.writerPending() },
       uptime_seconds: Math.round(process.uptime()),
     };
-    return reply.status(error ? 503 : 200).send(body);
+    return reply.status(up ? 200 : 503).send(body);
   });
 
   app.get('/metrics', {
     config: { rateLimit: false },
-    schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false },
-  }, async (_request, reply) => {
+    schema: { tags: ['operations'], summary: 'Prometheus metrics (needs API_TOKEN when it is set)', hide: false },
+  }, async (request, reply) => {
+    if (!sources.isAllowed(request)) throw new ParleyError('unauthorized', 'Metrics are for operators: send Authorization: Bearer <API_TOKEN>.');
     reply.type(sources.metrics.registry.contentType);
     return sources.metrics.registry.metrics();
   });

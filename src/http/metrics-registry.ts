@@ -4,6 +4,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics(sources: { liveSessions(): number; writerPending(): number; writerRoundTrips(): number }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
+  // The one default that tells an outsider which Node release (and so which known flaws) runs
+  // here, and tells an operator nothing their deployment does not: memory, CPU, event-loop lag
+  // and GC stay, the version goes, whether or not /metrics needs API_TOKEN.
+  registry.removeSingleMetric('parley_process_nodejs_version_info');
   const metrics = {
     registry,
     connections: new Gauge({ name: 'parley_ws_connections', help: 'Open WebSocket connections', registers: [registry] }),

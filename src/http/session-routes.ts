@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
 import type { SessionStore } from '../store/types.js';
 import { eventPageSchema, pageQuerySchema, problemSchema, sessionPageSchema, sessionParamsSchema, sessionSchema } from './session-schemas.js';
+import { userIdParamSchema } from './user-id-param.js';
 
 /** GET /api/sessions, /api/sessions/{id}, /api/sessions/{id}/events (CONTRACT.md). */
 export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore; isAllowed: (request: FastifyRequest) => boolean }> = async (
@@ -18,7 +19,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore; isAllow
     schema: {
       tags: ['sessions'],
       summary: 'Sessions, newest first',
-      querystring: pageQuerySchema.extend({ user_id: z.string().max(256).optional(), token: z.string().optional() }),
+      querystring: pageQuerySchema.extend({ user_id: userIdParamSchema.optional(), token: z.string().optional() }),
       response: { 200: sessionPageSchema, 400: problemSchema, 401: problemSchema },
     },
   }, async (request) => {

@@ -5,6 +5,7 @@ import { ParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
 import type { Metrics } from './metrics-registry.js';
+import { readUserIdParam } from './user-id-param.js';
 
 export interface WebSocketRouteOptions {
   hub: SessionHub;
@@ -19,7 +20,7 @@ export interface WebSocketRouteOptions {
  * session is still loading wait; none are dropped.
  */
 export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, metrics }) => {
-  app.get<{ Params: { sessionId: string }; Querystring: { user_id?: string; after?: string; token?: string } }>(
+  app.get<{ Params: { sessionId: string }; Querystring: { user_id?: unknown; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
     { websocket: true, schema: { hide: true } },
     (socket, request) => {
@@ -34,11 +35,11 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       }
       const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
       const after = parseAfter(request.query.after);
-      const userId = request.query.user_id;
-      if (!sessionId.success || after === null || (userId !== undefined && userId.length > 256)) {
+      const userIdParam = readUserIdParam(request.query.user_id);
+      if (!sessionId.success || after === null || userIdParam.problem !== undefined) {
         sendError(new ParleyError('bad_request', !sessionId.success
           ? 'session_id must be 1-128 characters of A-Z a-z 0-9 . _ -'
-          : after === null ? 'after must be a non-negative integer' : 'user_id is longer than 256 characters'));
+          : after === null ? 'after must be a non-negative integer' : (userIdParam.problem ?? '')));
         socket.close(1008, 'bad_request');
         return;
       }
@@ -75,7 +76,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       });
 
       chain = hub
-        .attach(sessionId.data, userId ?? null, socket as WebSocket, after)
+        .attach(sessionId.data, userIdParam.userId ?? null, socket as WebSocket, after)
         .then((attached) => {
           if (socket.readyState !== socket.OPEN) return hub.detach(attached);
           attachment = attached;

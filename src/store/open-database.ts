@@ -1,3 +1,4 @@
+import { explainTlsFailure } from './explain-tls-failure.js';
 import { migrate } from './migrate.js';
 import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
@@ -12,7 +13,10 @@ export interface OpenDatabaseOptions {
   poolSize: number;
 }
 
-/** Picks the driver from the settings and brings the schema up to date before returning. */
+/**
+ * Picks the driver from the settings and brings the schema up to date before returning. A
+ * server's link is encrypted as the URL decides (choose-database-tls.ts).
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
     ? new PostgresDatabase(options.databaseUrl, {
@@ -24,7 +28,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await migrate(database);
   } catch (error) {
     await database.close().catch(() => {});
-    throw error;
+    throw database instanceof PostgresDatabase ? explainTlsFailure(error, database.tls) : error;
   }
   return database;
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import postgres from 'postgres';
+import { chooseDatabaseTls, tlsUrlParameters, type DatabaseTls } from './choose-database-tls.js';
 import type { Database, Queryable } from './types.js';
 
 export interface PostgresOptions {
@@ -15,12 +18,18 @@ export interface PostgresOptions {
  */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
+  readonly tls: DatabaseTls;
+  readonly encrypted: boolean;
   readonly #sql: postgres.Sql;
   readonly #prepare: boolean;
 
   constructor(databaseUrl: string, options: PostgresOptions) {
     this.#prepare = options.prepare;
-    this.#sql = postgres(withoutPoolerHints(databaseUrl), {
+    this.tls = chooseDatabaseTls(databaseUrl);
+    // Every mode but `disable` refuses a plain link, so the mode says what the link is.
+    this.encrypted = this.tls.mode !== 'disable';
+    this.#sql = postgres(withoutClientParameters(databaseUrl), {
+      ssl: toPostgresSsl(this.tls),
       prepare: options.prepare,
       max: options.poolSize,
       connect_timeout: options.connectTimeoutSeconds ?? 10,
@@ -61,13 +70,35 @@ async function run<Row>(sql: postgres.Sql | postgres.TransactionSql, text: strin
   return [...rows] as Row[];
 }
 
+/** postgres.js's `ssl`: `require` encrypts only; an object is handed to tls.connect. */
+function toPostgresSsl(tls: DatabaseTls): false | 'require' | ConnectionOptions {
+  if (tls.mode === 'disable') return false;
+  if (tls.mode === 'require') return 'require';
+  return {
+    ...(tls.rootCertificatePath === undefined ? {} : { ca: readRootCertificate(tls.rootCertificatePath) }),
+    // postgres.js leaves the name to check unset for an IP host, and Node then checks
+    // "localhost"; verify-full checks the URL's host whatever its form.
+    checkServerIdentity: tls.mode === 'verify-full' ? (_name, certificate) => checkServerIdentity(tls.hostname, certificate) : () => undefined,
+  };
+}
+
+function readRootCertificate(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`DATABASE_URL's sslrootcert cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /**
- * postgres.js sends unknown URL query parameters to the server as settings; `pgbouncer=true`
- * (a Prisma/Supabase convention) is not a server setting and would fail the connection.
+ * postgres.js sends unknown URL query parameters to the server as settings. `pgbouncer=true`
+ * (a Prisma/Supabase convention) and libpq's TLS parameters are not server settings and
+ * would fail the connection; the TLS ones are applied through `ssl` instead.
  */
-function withoutPoolerHints(databaseUrl: string): string {
+function withoutClientParameters(databaseUrl: string): string {
   const url = new URL(databaseUrl);
-  if (!url.searchParams.has('pgbouncer')) return databaseUrl;
-  url.searchParams.delete('pgbouncer');
+  const clientParameters = ['pgbouncer', ...tlsUrlParameters].filter((name) => url.searchParams.has(name));
+  if (clientParameters.length === 0) return databaseUrl;
+  for (const name of clientParameters) url.searchParams.delete(name);
   return url.toString();
 }

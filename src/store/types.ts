@@ -49,6 +49,8 @@ export interface EventPage {
 /** A connection: PGlite in-process, or a PostgreSQL server through postgres.js. */
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
+  /** Whether the link to the server is encrypted; absent for PGlite, which runs in this process. */
+  readonly encrypted?: boolean;
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** Runs a script of several statements (a migration file) with no parameters. */
   exec(script: string): Promise<void>;

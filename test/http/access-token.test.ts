@@ -38,6 +38,16 @@ describe('with API_TOKEN set', () => {
     await client.close();
   });
 
+  it('shows /metrics only to an operator with the token', async () => {
+    const refused = await server.app.inject({ url: '/metrics' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'unauthorized' });
+    expect(refused.body).not.toMatch(/parley_/);
+    const allowed = await server.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.body).toMatch(/parley_ws_connections/);
+  });
+
   it('keeps /health and the page open', async () => {
     expect((await server.app.inject({ url: '/health' })).statusCode).toBe(200);
     expect((await server.app.inject({ url: '/', headers: { accept: 'application/json' } })).statusCode).toBe(200);

@@ -36,12 +36,19 @@ describe('GET /health', () => {
     });
   });
 
-  it('is 503 when the database does not answer', async () => {
-    const broken = await startServer();
+  it('is 503 when the database does not answer, telling why only to the log', async () => {
+    const logLines: Array<Record<string, unknown>> = [];
+    const logStream = { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) };
+    const broken = await startServer({ LOG_LEVEL: 'warn' }, { logStream });
     await broken.app.parley.database.close();
     const response = await broken.app.inject({ url: '/health' });
+    await broken.close();
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ status: 'unavailable', database: { status: 'down' } });
+    expect(response.json()).toMatchObject({ status: 'unavailable' });
+    expect(response.json().database).toStrictEqual({ kind: 'pglite', status: 'down' });
+    const logged = logLines.find((line) => line.msg === 'database health check failed');
+    expect(logged?.err).toMatchObject({ message: expect.any(String) });
+    expect(response.body).not.toContain((logged?.err as { message: string }).message);
   });
 });
 
@@ -131,5 +138,12 @@ describe('GET /metrics', () => {
     expect(response.body).toMatch(/parley_ws_connections/);
     expect(response.body).toMatch(/parley_turns_total\{status="complete"\} \d+/);
     expect(response.body).toMatch(/parley_event_writer_round_trips \d+/);
+  });
+
+  it('keeps the process measures but not the Node.js version, which would only help an attacker', async () => {
+    const response = await server.app.inject({ url: '/metrics' });
+    expect(response.body).toMatch(/parley_process_process_resident_memory_bytes \d+/);
+    expect(response.body).toMatch(/parley_process_nodejs_eventloop_lag_seconds /);
+    expect(response.body).not.toMatch(/version_info|v\d+\.\d+\.\d+/);
   });
 });
