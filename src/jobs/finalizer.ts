@@ -30,8 +30,18 @@ export class Finalizer {
 
   constructor(private readonly options: FinalizerOptions) {}
 
-  /** Crash recovery, then the periodic look for due sessions. */
+  /**
+   * Crash recovery, then the periodic look for due sessions. Answers a crash cut short are
+   * stored first, so the summaries of the sessions it left active include them.
+   */
   async start(): Promise<void> {
+    const recovered = await this.options.store.recoverInterruptedAnswers();
+    if (recovered.length > 0) {
+      this.options.logger.warn(
+        { count: recovered.length, sessionIds: recovered.map((answer) => answer.session_id) },
+        'stored answers cut short by a previous run as interrupted',
+      );
+    }
     const abandoned = await this.options.store.claimAbandoned(10_000);
     if (abandoned.length > 0) this.options.logger.info({ count: abandoned.length }, 'finalizing sessions left active by a previous run');
     await this.#finalizeAll(abandoned);

@@ -60,7 +60,10 @@ export class SessionHub {
   /** Drops a finalized session from memory unless someone came back meanwhile. */
   evict(sessionId: string): void {
     const session = this.#sessions.get(sessionId);
-    if (session && session.subscriberCount === 0 && session.idle) this.#sessions.delete(sessionId);
+    if (session && session.subscriberCount === 0 && session.idle) {
+      this.#sessions.delete(sessionId);
+      session.giveBackSeqs();
+    }
   }
 
   /**
@@ -79,7 +82,10 @@ export class SessionHub {
       await Promise.all(sessions.map((session) => session.stop()));
     }
     clearTimeout(timer);
-    for (const session of sessions) session.closeAll(1001, 'server shutting down');
+    for (const session of sessions) {
+      session.giveBackSeqs();
+      session.closeAll(1001, 'server shutting down');
+    }
   }
 
   async #load(sessionId: string): Promise<{ session: Session; existed: boolean }> {
@@ -88,9 +94,9 @@ export class SessionHub {
     let loading = this.#loading.get(sessionId);
     if (!loading) {
       loading = (async () => {
-        const events = await this.store.loadEvents(sessionId);
+        const [events, seqReservedThrough] = await Promise.all([this.store.loadEvents(sessionId), this.store.readSeqReservation(sessionId)]);
         const lastSeq = events.reduce((max, event) => Math.max(max, event.seq), 0);
-        const session = new Session(sessionId, { lastSeq, history: historyFromEvents(events) }, this.dependencies);
+        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history: historyFromEvents(events) }, this.dependencies);
         this.#sessions.set(sessionId, session);
         return { session, existed: events.length > 0 };
       })().finally(() => this.#loading.delete(sessionId));
