@@ -93,7 +93,6 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     writerPending: () => writer.pending,
     writerRoundTrips: () => writer.roundTrips,
   });
-  let finalizer: Finalizer | null = null;
   hub = new SessionHub(
     store,
     {
@@ -118,11 +117,10 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       onWriteError: (error) => app.log.error({ err: error }, 'event could not be queued'),
       onSeqReservationLate: (sessionId) => app.log.warn({ sessionId }, 'seq block not stored in time; frames sent without it'),
     },
-    { onLastDetach: (sessionId) => finalizer?.schedule(sessionId) },
   );
-  finalizer = new Finalizer({
+  const finalizer = new Finalizer({
     store,
-    hub,
+    sessions: hub,
     writer,
     summarize: (history) => runner.summarize(history),
     graceMs: settings.FINALIZE_GRACE_MS,
@@ -130,6 +128,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     logger: app.log,
     onFinalized: () => metrics.finalized.inc(),
   });
+  hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
 
   app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer });
 

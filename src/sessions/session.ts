@@ -5,7 +5,9 @@ import type { ModelRunner } from '../llm/model-runner.js';
 import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent } from '../store/types.js';
+import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState } from './admission.js';
 import { historyItemFromEvent } from './history-from-events.js';
+import { emptyRateWindow, rateVerdict, recordMessage, type MessageRateWindow } from './message-rate-window.js';
 import { SeqReservation } from './seq-reservation.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
@@ -58,7 +60,9 @@ interface ReplayFrame {
  */
 export class Session {
   readonly #subscribers = new Set<Subscriber>();
-  readonly #acceptedIds = new Map<string, number>();
+  /** Which messages were stored and whether a turn runs: decided by `admission` alone. */
+  #admission: AdmissionState;
+  #rateWindow: MessageRateWindow;
   readonly #history: HistoryItem[];
   readonly #reservation: SeqReservation<ReplayFrame>;
   /** The last seq handed out, and the last one sent to the sockets (they differ while frames wait for their block). */
@@ -67,13 +71,10 @@ export class Session {
   #turn: Turn | null = null;
   /** From a turn's end until its last frames are sent and it is history. */
   #ending: Promise<void> | null = null;
-  /** True from a message's acceptance to the end of its turn: one turn at a time. */
-  #busy = false;
   /** Frames of the turn in progress, for `?after=` replay. */
   #turnFrames: ReplayFrame[] = [];
   /** Index in #history where the turn in progress starts; its items are not "history" yet. */
   #turnHistoryStart = 0;
-  #recentMessageTimes: number[] = [];
   /** Answer text not yet numbered and sent: flushed once per event-loop turn. */
   #pendingTokens = '';
   /** True from a turn's start until its first token is sent. */
@@ -89,7 +90,7 @@ export class Session {
     initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[] },
     private readonly dependencies: SessionDependencies,
   ) {
-    this.#seq = Math.max(initial.lastSeq, initial.seqReservedThrough);
+    this.#seq = lastSeqAfterLoad({ lastEventSeq: initial.lastSeq, seqReservedThrough: initial.seqReservedThrough });
     this.#deliveredSeq = this.#seq;
     this.#reservation = new SeqReservation<ReplayFrame>(this.#seq, {
       blockSize: dependencies.limits.seqBlockSize,
@@ -100,9 +101,8 @@ export class Session {
     });
     this.#history = initial.history;
     this.#turnHistoryStart = initial.history.length;
-    for (const item of initial.history) {
-      if (item.type === 'user_message' && item.id !== undefined) this.#acceptedIds.set(item.id, item.seq);
-    }
+    this.#admission = initialAdmission(initial.history);
+    this.#rateWindow = emptyRateWindow(dependencies.limits.messagesPerMinute);
   }
 
   /** The last seq sent to the sockets. */
@@ -119,7 +119,7 @@ export class Session {
   }
 
   get idle(): boolean {
-    return !this.#busy;
+    return this.#admission.phase === 'idle';
   }
 
   /** Resolves once no turn runs (the finalizer waits for a turn a user walked away from). */
@@ -144,7 +144,7 @@ export class Session {
       last_seq: this.#deliveredSeq,
       ...(options.resumed ? { history: this.#history.slice(0, this.#turnHistoryStart) } : {}),
       model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
-      turn_in_progress: this.#busy,
+      turn_in_progress: !this.idle,
     };
     subscriber.send(JSON.stringify(frame));
     const after = options.after ?? -1;
@@ -187,7 +187,7 @@ export class Session {
    * past the last one used are given back, so the next load numbers on with no gap.
    */
   giveBackSeqs(): void {
-    if (this.#busy) return;
+    if (!this.idle) return;
     const reserved = this.#reservation.requestedThrough;
     if (reserved > this.#seq) this.dependencies.progress.giveBackSeqs(this.id, this.#seq, reserved);
   }
@@ -198,37 +198,40 @@ export class Session {
     this.#subscribers.clear();
   }
 
-  async #handleMessage(frame: MessageFrame, from: Subscriber): Promise<void> {
-    const reply = (error: ParleyError) => from.send(JSON.stringify(error.toFrame(frame.id)));
+  async #handleMessage(frame: MessageFrame, from: Subscriber, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
-
-    if (frame.content.length > limits.maxMessageChars) {
-      return reply(new ParleyError('too_large', `The message is ${frame.content.length} characters; the limit is ${limits.maxMessageChars}.`));
-    }
-    if (frame.id !== undefined) {
-      const ackSeq = this.#acceptedIds.get(frame.id);
-      if (ackSeq !== undefined) {
-        from.send(JSON.stringify({ type: 'ack', seq: ackSeq, id: frame.id, duplicate: true }));
-        return;
-      }
-    }
-    if (this.#busy) {
-      if (!frame.interrupt || !this.#turn) {
-        return reply(new ParleyError('turn_in_progress', 'A reply is still being written: send cancel first, or set "interrupt": true.'));
-      }
-      await this.#turn.cancel('interrupted');
-      await this.whenIdle();
-      if (this.#busy) return reply(new ParleyError('turn_in_progress', 'The previous turn is still ending; try again.'));
-    }
-    if (!this.#allowMessage()) {
-      return reply(new ParleyError('rate_limited', `More than ${limits.messagesPerMinute} messages a minute; wait a moment.`));
-    }
-
     const receivedAt = performance.now();
-    this.#busy = true;
+    const now = Date.now();
+    const decision = this.#dispatch({
+      type: 'message',
+      message: frame,
+      lastSeq: this.#seq,
+      maxMessageChars: limits.maxMessageChars,
+      rateLimit: rateVerdict(this.#rateWindow, now),
+      afterInterrupt,
+    });
+    switch (decision?.type) {
+      case 'refuse':
+        from.send(JSON.stringify(new ParleyError(decision.code, decision.message).toFrame(frame.id)));
+        return;
+      case 'ack_again':
+        from.send(JSON.stringify({ type: 'ack', seq: decision.seq, id: frame.id, duplicate: true }));
+        return;
+      case 'interrupt':
+        await this.#turn?.cancel('interrupted');
+        await this.whenIdle();
+        return this.#handleMessage(frame, from, true);
+      case 'accept':
+        this.#rateWindow = recordMessage(this.#rateWindow, now);
+        return this.#storeMessage(frame, decision.seq, receivedAt);
+    }
+  }
+
+  /** Durably, before its ack and before the model is called (DESIGN.md). */
+  async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number): Promise<void> {
     this.#turnFrames = [];
     this.#turnHistoryStart = this.#history.length;
-    const ackSeq = ++this.#seq;
+    this.#seq = ackSeq;
     // The first message after a load needs a seq block: stored while the message is.
     this.#reservation.prepare(ackSeq);
     const event: NewEvent = {
@@ -239,19 +242,25 @@ export class Session {
       seq: ackSeq,
     };
     try {
-      await this.dependencies.writer.append(event, { deadlineMs: limits.ackDeadlineMs });
+      await this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
     } catch (thrown) {
       const error = toParleyError(thrown, 'storage_unavailable');
       this.#emitNumbered(ackSeq, error.toFrame(frame.id));
       if (this.#reservation.heldCount > 0) await this.#reservation.whenDelivered();
       this.#turnFrames = [];
-      this.#busy = false;
+      this.#dispatch({ type: 'not_stored' });
       return;
     }
-    if (frame.id !== undefined) this.#acceptedIds.set(frame.id, ackSeq);
+    this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
     this.#pushHistory(event);
     this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
     this.#startTurn(ackSeq, receivedAt);
+  }
+
+  #dispatch(event: AdmissionEvent): AdmissionDecision | null {
+    const step = admission(this.#admission, event);
+    this.#admission = step.state;
+    return step.decision;
   }
 
   #startTurn(ackSeq: number, receivedAt: number): void {
@@ -295,7 +304,7 @@ export class Session {
       if (this.#reservation.heldCount > 0) await this.#reservation.whenDelivered();
       this.#turn = null;
       this.#ending = null;
-      this.#busy = false;
+      this.#dispatch({ type: 'turn_ended' });
       // The turn is history now: a reconnecting client gets it there, not as replay.
       this.#turnFrames = [];
       this.#turnHistoryStart = this.#history.length;
@@ -346,7 +355,7 @@ export class Session {
   /** To every socket, in seq order, once the frame's seq is reserved durably. */
   #deliver(frame: ReplayFrame): void {
     this.#deliveredSeq = frame.seq;
-    if (this.#busy) this.#turnFrames.push(frame);
+    if (!this.idle) this.#turnFrames.push(frame);
     if (frame.token !== undefined) {
       for (const subscriber of this.#subscribers) subscriber.sendToken(frame.seq, frame.token, frame.serialized);
     } else {
@@ -357,15 +366,5 @@ export class Session {
   #pushHistory(event: NewEvent): void {
     const item = historyItemFromEvent({ ...event, id: 0, created_at: new Date().toISOString() });
     if (item) this.#history.push(item);
-  }
-
-  #allowMessage(): boolean {
-    const limit = this.dependencies.limits.messagesPerMinute;
-    if (limit === 0) return true;
-    const now = Date.now();
-    this.#recentMessageTimes = this.#recentMessageTimes.filter((time) => now - time < 60_000);
-    if (this.#recentMessageTimes.length >= limit) return false;
-    this.#recentMessageTimes.push(now);
-    return true;
   }
 }
