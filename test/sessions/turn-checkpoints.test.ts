@@ -28,7 +28,15 @@ describe('a turn saving its answer in progress', () => {
     expect(output.checkpoints).toStrictEqual([
       {
         content: 'Once upon ',
-        metadata: expect.objectContaining({ status: 'interrupted', finish_reason: 'interrupted', ttft_ms: expect.any(Number), duration_ms: 2_000, usage_estimated: true }),
+        metadata: {
+          status: 'interrupted',
+          finish_reason: 'interrupted',
+          ttft_ms: 0,
+          duration_ms: 2_000,
+          prompt_tokens: 6,
+          completion_tokens: 3,
+          usage_estimated: true,
+        },
       },
     ]);
     script.text('a time');

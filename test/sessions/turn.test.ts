@@ -74,7 +74,7 @@ describe('a turn', () => {
     expect(result).toMatchObject({ status: 'cancelled', text: 'Half an ', finishReason: 'cancelled', usage: { estimated: true } });
     expect(output.tokens).toStrictEqual(['Half ', 'an ']);
     expect(output.frames).toStrictEqual([
-      { type: 'done', seq: 1, finish_reason: 'cancelled', usage: expect.objectContaining({ estimated: true }), ttft_ms: 0, duration_ms: 10 },
+      { type: 'done', seq: 1, finish_reason: 'cancelled', usage: { prompt_tokens: 7, completion_tokens: 2, estimated: true }, ttft_ms: 0, duration_ms: 10 },
     ]);
     expect(output.answer).toMatchObject({ content: 'Half an ', metadata: { status: 'cancelled', usage_estimated: true } });
     expect(script.released).toBe(true);
@@ -100,7 +100,7 @@ describe('a turn', () => {
 
     expect(output.frames).toStrictEqual([
       { type: 'error', seq: 1, code: 'llm_timeout', message: 'The model stalled.', recoverable: true },
-      { type: 'done', seq: 2, finish_reason: 'error', usage: expect.any(Object), ttft_ms: 0, duration_ms: 0 },
+      { type: 'done', seq: 2, finish_reason: 'error', usage: { prompt_tokens: 7, completion_tokens: 2, estimated: true }, ttft_ms: 0, duration_ms: 0 },
     ]);
     expect(output.answer).toMatchObject({ content: 'Half ', metadata: { status: 'error', error_code: 'llm_timeout', error_message: 'The model stalled.' } });
     expect(result.error?.code).toBe('llm_timeout');

@@ -30,8 +30,8 @@ export function startServerProcess(environment: Record<string, string>): ServerP
       output += chunk.toString();
       if (output.includes('Parley is ready')) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`exited with ${code} before it was ready:\n${output}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

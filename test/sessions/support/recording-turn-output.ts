@@ -26,7 +26,7 @@ export class RecordingTurnOutput implements TurnOutput {
 
   emit(frame: UnsequencedFrame): number {
     const seq = ++this.#seq;
-    this.frames.push({ ...frame, seq } as SequencedFrame);
+    this.frames.push({ ...frame, seq });
     return seq;
   }
 
@@ -35,7 +35,7 @@ export class RecordingTurnOutput implements TurnOutput {
   }
 
   emitAt(seq: number, frame: UnsequencedFrame): void {
-    this.frames.push({ ...frame, seq } as SequencedFrame);
+    this.frames.push({ ...frame, seq });
   }
 
   record(event: Pick<NewEvent, 'event_type' | 'content' | 'metadata'>, seq: number): Promise<boolean> {
