@@ -17,6 +17,7 @@ export interface LiveSessions {
   isAttached(sessionId: string): boolean;
   /** Resolves once the session runs no turn; at once when it is not in memory. */
   whenIdle(sessionId: string): Promise<void>;
+  /** Drops a finalized session from memory unless someone came back meanwhile. */
   evict(sessionId: string): void;
 }
 
