@@ -20,8 +20,10 @@ import { websocketRoute } from './http/websocket-route.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
+import { defaultCrashLimits } from './sessions/session.js';
 import { SessionHub } from './sessions/session-hub.js';
 import { EventWriter } from './store/event-writer.js';
+import { SessionProgressWriter } from './store/session-progress-writer.js';
 import { openDatabase } from './store/open-database.js';
 import { createSessionStore } from './store/session-store.js';
 import type { Database, SessionStore } from './store/types.js';
@@ -36,6 +38,7 @@ export interface Parley {
   database: Database;
   store: SessionStore;
   writer: EventWriter;
+  progress: SessionProgressWriter;
   tools: ToolRegistry;
   runner: ModelRunner;
   hub: SessionHub;
@@ -96,6 +99,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const writer = new EventWriter(store, {
     onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'event write failed; retrying'),
   });
+  const progress = new SessionProgressWriter(store, {
+    onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'session progress write failed; retrying'),
+  });
   const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
   const runner = options.runner ?? createModelRunner(settings, tools);
 
@@ -105,11 +111,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     writerPending: () => writer.pending,
     writerRoundTrips: () => writer.roundTrips,
   });
-  let finalizer: Finalizer | null = null;
   hub = new SessionHub(
     store,
     {
       writer,
+      progress,
       runner,
       estimateUsage,
       limits: {
@@ -117,6 +123,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
         ackDeadlineMs: settings.ACK_TIMEOUT_MS,
         backpressure: { softBytes: settings.WS_BUFFER_SOFT_BYTES, hardBytes: settings.WS_BUFFER_HARD_BYTES },
+        ...defaultCrashLimits,
       },
       onTurnEnd: (_session, result) => {
         metrics.turns.inc({ status: result.status });
@@ -126,12 +133,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       },
       onSlowConsumer: () => metrics.slowConsumers.inc(),
       onWriteError: (error) => app.log.error({ err: error }, 'event could not be queued'),
+      onSeqReservationLate: (sessionId) => app.log.warn({ sessionId }, 'seq block not stored in time; frames sent without it'),
     },
-    { onLastDetach: (sessionId) => finalizer?.schedule(sessionId) },
   );
-  finalizer = new Finalizer({
+  const finalizer = new Finalizer({
     store,
-    hub,
+    sessions: hub,
     writer,
     summarize: (history) => runner.summarize(history),
     graceMs: settings.FINALIZE_GRACE_MS,
@@ -139,8 +146,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     logger: app.log,
     onFinalized: () => metrics.finalized.inc(),
   });
+  hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
 
-  app.decorate('parley', { settings, database, store, writer, tools, runner, hub, finalizer });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer });
 
   if (settings.CORS_ORIGIN) {
     await app.register(fastifyCors, { origin: settings.CORS_ORIGIN.split(',').map((origin) => origin.trim()) });
@@ -199,6 +207,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await finalizer.stop();
     const left = await writer.close(settings.SHUTDOWN_TIMEOUT_MS);
     if (left > 0) app.log.error({ left }, 'events could not be written before shutdown');
+    // After the events: a finished turn's checkpoint is dropped once its answer is stored.
+    const progressLeft = await progress.close(settings.SHUTDOWN_TIMEOUT_MS);
+    if (progressLeft > 0) app.log.error({ left: progressLeft }, 'session progress could not be written before shutdown');
     await database.close();
   });
   return app;

@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { HistoryItem } from '../protocol/index.js';
 import { historyFromEvents } from '../sessions/history-from-events.js';
-import type { SessionHub } from '../sessions/session-hub.js';
+import type { LiveSessions } from '../sessions/session-hub.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
 import { computeSessionMetrics } from './session-metrics.js';
 
 export interface FinalizerOptions {
   store: SessionStore;
-  hub: SessionHub;
+  sessions: LiveSessions;
   writer: { flush(): Promise<void> };
   summarize(history: HistoryItem[]): Promise<{ summary: string; method: string }>;
   graceMs: number;
@@ -30,8 +30,18 @@ export class Finalizer {
 
   constructor(private readonly options: FinalizerOptions) {}
 
-  /** Crash recovery, then the periodic look for due sessions. */
+  /**
+   * Crash recovery, then the periodic look for due sessions. Answers a crash cut short are
+   * stored first, so the summaries of the sessions it left active include them.
+   */
   async start(): Promise<void> {
+    const recovered = await this.options.store.recoverInterruptedAnswers();
+    if (recovered.length > 0) {
+      this.options.logger.warn(
+        { count: recovered.length, sessionIds: recovered.map((answer) => answer.session_id) },
+        'stored answers cut short by a previous run as interrupted',
+      );
+    }
     const abandoned = await this.options.store.claimAbandoned(10_000);
     if (abandoned.length > 0) this.options.logger.info({ count: abandoned.length }, 'finalizing sessions left active by a previous run');
     await this.#finalizeAll(abandoned);
@@ -90,18 +100,18 @@ export class Finalizer {
   }
 
   async #finalize(row: SessionRow): Promise<void> {
-    const { hub, store } = this.options;
+    const { sessions, store } = this.options;
     const sessionId = row.session_id;
-    if (hub.isAttached(sessionId)) return;
+    if (sessions.isAttached(sessionId)) return;
     // A turn the user walked away from still ends and is logged before the summary reads the log.
-    await hub.get(sessionId)?.whenIdle();
+    await sessions.whenIdle(sessionId);
     await this.options.writer.flush();
     const events = await store.loadEvents(sessionId);
     const { summary, method } = await this.options.summarize(historyFromEvents(events));
-    if (hub.isAttached(sessionId)) return;
+    if (sessions.isAttached(sessionId)) return;
     const metrics = computeSessionMetrics(row, events, new Date());
     await store.completeFinalize(sessionId, summary, { ...metrics, summary_method: method });
-    hub.evict(sessionId);
+    sessions.evict(sessionId);
     this.options.logger.info({ sessionId, messages: metrics.message_count }, 'session finalized');
     this.options.onFinalized?.(sessionId);
   }

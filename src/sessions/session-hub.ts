@@ -10,20 +10,37 @@ export interface Attachment {
 }
 
 /**
- * The live sessions of this instance, by id. Loads a session from the event log on first
- * attach, tells `onLastDetach` when its last socket leaves (the finalizer's cue) and forgets
- * it once finalized, so memory follows live conversations, not all of them.
+ * What the finalizer needs of the live sessions: whether one is in use, and to let a finalized
+ * one go. The hub knows nothing of the finalizer: it tells `onLastDetach` listeners instead.
  */
-export class SessionHub {
+export interface LiveSessions {
+  isAttached(sessionId: string): boolean;
+  /** Resolves once the session runs no turn; at once when it is not in memory. */
+  whenIdle(sessionId: string): Promise<void>;
+  /** Drops a finalized session from memory unless someone came back meanwhile. */
+  evict(sessionId: string): void;
+}
+
+/**
+ * The live sessions of this instance, by id. Loads a session from the event log on first
+ * attach, tells its `onLastDetach` listeners when its last socket leaves (the finalizer's cue)
+ * and forgets it once finalized, so memory follows live conversations, not all of them.
+ */
+export class SessionHub implements LiveSessions {
   readonly #sessions = new Map<string, Session>();
   readonly #loading = new Map<string, Promise<{ session: Session; existed: boolean }>>();
+  readonly #lastDetachListeners: Array<(sessionId: string) => void> = [];
   #closing = false;
 
   constructor(
     private readonly store: SessionStore,
     private readonly dependencies: SessionDependencies,
-    private readonly hooks: { onLastDetach(sessionId: string): void },
   ) {}
+
+  /** `listener` hears the id of each session whose last socket left (not during shutdown). */
+  onLastDetach(listener: (sessionId: string) => void): void {
+    this.#lastDetachListeners.push(listener);
+  }
 
   get liveCount(): number {
     return this.#sessions.size;
@@ -41,6 +58,10 @@ export class SessionHub {
     return (this.#sessions.get(sessionId)?.subscriberCount ?? 0) > 0;
   }
 
+  async whenIdle(sessionId: string): Promise<void> {
+    await this.#sessions.get(sessionId)?.whenIdle();
+  }
+
   async attach(sessionId: string, userId: string | null, socket: WebSocket, after?: number): Promise<Attachment> {
     // Reopens a finalized session and cancels a pending finalize, durably, before the client is told anything.
     const opened = await this.store.openSession(sessionId, userId);
@@ -54,13 +75,16 @@ export class SessionHub {
 
   detach({ session, subscriber }: Attachment): void {
     session.detach(subscriber);
-    if (session.subscriberCount === 0 && !this.#closing) this.hooks.onLastDetach(session.id);
+    if (session.subscriberCount > 0 || this.#closing) return;
+    for (const listener of this.#lastDetachListeners) listener(session.id);
   }
 
-  /** Drops a finalized session from memory unless someone came back meanwhile. */
   evict(sessionId: string): void {
     const session = this.#sessions.get(sessionId);
-    if (session && session.subscriberCount === 0 && session.idle) this.#sessions.delete(sessionId);
+    if (session && session.subscriberCount === 0 && session.idle) {
+      this.#sessions.delete(sessionId);
+      session.giveBackSeqs();
+    }
   }
 
   /**
@@ -79,7 +103,10 @@ export class SessionHub {
       await Promise.all(sessions.map((session) => session.stop()));
     }
     clearTimeout(timer);
-    for (const session of sessions) session.closeAll(1001, 'server shutting down');
+    for (const session of sessions) {
+      session.giveBackSeqs();
+      session.closeAll(1001, 'server shutting down');
+    }
   }
 
   async #load(sessionId: string): Promise<{ session: Session; existed: boolean }> {
@@ -88,9 +115,9 @@ export class SessionHub {
     let loading = this.#loading.get(sessionId);
     if (!loading) {
       loading = (async () => {
-        const events = await this.store.loadEvents(sessionId);
+        const [events, seqReservedThrough] = await Promise.all([this.store.loadEvents(sessionId), this.store.readSeqReservation(sessionId)]);
         const lastSeq = events.reduce((max, event) => Math.max(max, event.seq), 0);
-        const session = new Session(sessionId, { lastSeq, history: historyFromEvents(events) }, this.dependencies);
+        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history: historyFromEvents(events) }, this.dependencies);
         this.#sessions.set(sessionId, session);
         return { session, existed: events.length > 0 };
       })().finally(() => this.#loading.delete(sessionId));

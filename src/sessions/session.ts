@@ -3,29 +3,49 @@ import type { WebSocket } from 'ws';
 import { ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
 import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
+import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent } from '../store/types.js';
+import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState } from './admission.js';
 import { historyItemFromEvent } from './history-from-events.js';
+import { emptyRateWindow, rateVerdict, recordMessage, type MessageRateWindow } from './message-rate-window.js';
+import { SeqReservation } from './seq-reservation.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
 
 export interface SessionDependencies {
   writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
+  progress: Pick<SessionProgressWriter, 'reserveSeqs' | 'giveBackSeqs' | 'saveCheckpoint' | 'dropCheckpoint'>;
   runner: ModelRunner;
   estimateUsage: EstimateUsage;
   limits: {
     maxMessageChars: number;
     messagesPerMinute: number;
     /**
-     * How long the user's message may wait for the database before the user is told, and
-     * how long `done` waits for the answer to be stored before it is sent anyway.
+     * How long the user's message may wait for the database before the user is told, how
+     * long `done` waits for the answer to be stored before it is sent anyway, and how long a
+     * frame waits for its seq block to be stored.
      */
     ackDeadlineMs: number;
     backpressure: BackpressureLimits;
-  };
+  } & CrashLimits;
   onTurnEnd?: (session: Session, result: TurnResult) => void;
   onSlowConsumer?: () => void;
   onWriteError?: (error: unknown) => void;
+  /** A seq block was not stored within ackDeadlineMs: frames went out without it. */
+  onSeqReservationLate?: (sessionId: string) => void;
 }
+
+/** How much a crash may cost: seqs skipped after it, answer text lost by it. */
+export interface CrashLimits {
+  /** Seqs reserved per database write; a crash skips at most this many. */
+  seqBlockSize: number;
+  /** The answer in progress is saved at least this often while text arrives... */
+  checkpointEveryMs: number;
+  /** ...and after this many pieces of text. */
+  checkpointEveryPieces: number;
+}
+
+export const defaultCrashLimits: CrashLimits = { seqBlockSize: 1000, checkpointEveryMs: 2000, checkpointEveryPieces: 200 };
 
 interface ReplayFrame {
   seq: number;
@@ -35,42 +55,59 @@ interface ReplayFrame {
 
 /**
  * One conversation in memory: its seq counter, its history, the sockets attached to it, and
- * at most one running turn. Frames are numbered and serialized once, then fanned out.
+ * at most one running turn. Frames are numbered and serialized once, then fanned out once
+ * their seq is reserved durably (see SeqReservation).
  */
 export class Session {
   readonly #subscribers = new Set<Subscriber>();
-  readonly #acceptedIds = new Map<string, number>();
+  /** Which messages were stored and whether a turn runs: decided by `admission` alone. */
+  #admission: AdmissionState;
+  #rateWindow: MessageRateWindow;
   readonly #history: HistoryItem[];
+  readonly #reservation: SeqReservation<ReplayFrame>;
+  /** The last seq handed out, and the last one sent to the sockets (they differ while frames wait for their block). */
   #seq: number;
+  #deliveredSeq: number;
   #turn: Turn | null = null;
-  /** True from a message's acceptance to the end of its turn: one turn at a time. */
-  #busy = false;
+  /** From a turn's end until its last frames are sent and it is history. */
+  #ending: Promise<void> | null = null;
   /** Frames of the turn in progress, for `?after=` replay. */
   #turnFrames: ReplayFrame[] = [];
   /** Index in #history where the turn in progress starts; its items are not "history" yet. */
   #turnHistoryStart = 0;
-  #recentMessageTimes: number[] = [];
   /** Answer text not yet numbered and sent: flushed once per event-loop turn. */
   #pendingTokens = '';
   /** True from a turn's start until its first token is sent. */
   #firstTokenPending = false;
   #tokenFlushScheduled = false;
 
+  /**
+   * `lastSeq`: the highest seq among the stored events; `seqReservedThrough`: the stored
+   * reservation. Numbering goes on above both, so no seq a client saw is used again.
+   */
   constructor(
     readonly id: string,
-    initial: { lastSeq: number; history: HistoryItem[] },
+    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[] },
     private readonly dependencies: SessionDependencies,
   ) {
-    this.#seq = initial.lastSeq;
+    this.#seq = lastSeqAfterLoad({ lastEventSeq: initial.lastSeq, seqReservedThrough: initial.seqReservedThrough });
+    this.#deliveredSeq = this.#seq;
+    this.#reservation = new SeqReservation<ReplayFrame>(this.#seq, {
+      blockSize: dependencies.limits.seqBlockSize,
+      holdLimitMs: dependencies.limits.ackDeadlineMs,
+      store: (through) => dependencies.progress.reserveSeqs(id, through),
+      deliver: (frame) => this.#deliver(frame),
+      onHoldTimeout: () => dependencies.onSeqReservationLate?.(id),
+    });
     this.#history = initial.history;
     this.#turnHistoryStart = initial.history.length;
-    for (const item of initial.history) {
-      if (item.type === 'user_message' && item.id !== undefined) this.#acceptedIds.set(item.id, item.seq);
-    }
+    this.#admission = initialAdmission(initial.history);
+    this.#rateWindow = emptyRateWindow(dependencies.limits.messagesPerMinute);
   }
 
+  /** The last seq sent to the sockets. */
   get lastSeq(): number {
-    return this.#seq;
+    return this.#deliveredSeq;
   }
 
   get subscriberCount(): number {
@@ -82,12 +119,12 @@ export class Session {
   }
 
   get idle(): boolean {
-    return !this.#busy;
+    return this.#admission.phase === 'idle';
   }
 
   /** Resolves once no turn runs (the finalizer waits for a turn a user walked away from). */
   async whenIdle(): Promise<void> {
-    while (this.#turn) await this.#turn.done;
+    while (this.#ending) await this.#ending;
   }
 
   /**
@@ -104,10 +141,10 @@ export class Session {
       type: 'session',
       session_id: this.id,
       resumed: options.resumed,
-      last_seq: this.#seq,
+      last_seq: this.#deliveredSeq,
       ...(options.resumed ? { history: this.#history.slice(0, this.#turnHistoryStart) } : {}),
       model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
-      turn_in_progress: this.#busy,
+      turn_in_progress: !this.idle,
     };
     subscriber.send(JSON.stringify(frame));
     const after = options.after ?? -1;
@@ -142,6 +179,17 @@ export class Session {
   /** Cancels the running turn (shutdown); resolves when it has ended. */
   async stop(): Promise<void> {
     await this.#turn?.cancel('interrupted');
+    await this.whenIdle();
+  }
+
+  /**
+   * Leaving memory (finalized, or a clean shutdown) with no turn running: the seqs reserved
+   * past the last one used are given back, so the next load numbers on with no gap.
+   */
+  giveBackSeqs(): void {
+    if (!this.idle) return;
+    const reserved = this.#reservation.requestedThrough;
+    if (reserved > this.#seq) this.dependencies.progress.giveBackSeqs(this.id, this.#seq, reserved);
   }
 
   /** Closes every socket (shutdown: 1001 "going away"). */
@@ -150,36 +198,42 @@ export class Session {
     this.#subscribers.clear();
   }
 
-  async #handleMessage(frame: MessageFrame, from: Subscriber): Promise<void> {
-    const reply = (error: ParleyError) => from.send(JSON.stringify(error.toFrame(frame.id)));
+  async #handleMessage(frame: MessageFrame, from: Subscriber, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
-
-    if (frame.content.length > limits.maxMessageChars) {
-      return reply(new ParleyError('too_large', `The message is ${frame.content.length} characters; the limit is ${limits.maxMessageChars}.`));
-    }
-    if (frame.id !== undefined) {
-      const ackSeq = this.#acceptedIds.get(frame.id);
-      if (ackSeq !== undefined) {
-        from.send(JSON.stringify({ type: 'ack', seq: ackSeq, id: frame.id, duplicate: true }));
-        return;
-      }
-    }
-    if (this.#busy) {
-      if (!frame.interrupt || !this.#turn) {
-        return reply(new ParleyError('turn_in_progress', 'A reply is still being written: send cancel first, or set "interrupt": true.'));
-      }
-      await this.#turn.cancel('interrupted');
-      if (this.#busy) return reply(new ParleyError('turn_in_progress', 'The previous turn is still ending; try again.'));
-    }
-    if (!this.#allowMessage()) {
-      return reply(new ParleyError('rate_limited', `More than ${limits.messagesPerMinute} messages a minute; wait a moment.`));
-    }
-
     const receivedAt = performance.now();
-    this.#busy = true;
+    const now = Date.now();
+    const decision = this.#dispatch({
+      type: 'message',
+      message: frame,
+      lastSeq: this.#seq,
+      maxMessageChars: limits.maxMessageChars,
+      rateLimit: rateVerdict(this.#rateWindow, now),
+      afterInterrupt,
+    });
+    switch (decision?.type) {
+      case 'refuse':
+        from.send(JSON.stringify(new ParleyError(decision.code, decision.message).toFrame(frame.id)));
+        return;
+      case 'ack_again':
+        from.send(JSON.stringify({ type: 'ack', seq: decision.seq, id: frame.id, duplicate: true }));
+        return;
+      case 'interrupt':
+        await this.#turn?.cancel('interrupted');
+        await this.whenIdle();
+        return this.#handleMessage(frame, from, true);
+      case 'accept':
+        this.#rateWindow = recordMessage(this.#rateWindow, now);
+        return this.#storeMessage(frame, decision.seq, receivedAt);
+    }
+  }
+
+  /** Durably, before its ack and before the model is called (DESIGN.md). */
+  async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number): Promise<void> {
     this.#turnFrames = [];
     this.#turnHistoryStart = this.#history.length;
-    const ackSeq = ++this.#seq;
+    this.#seq = ackSeq;
+    // The first message after a load needs a seq block: stored while the message is.
+    this.#reservation.prepare(ackSeq);
     const event: NewEvent = {
       session_id: this.id,
       event_type: 'user_message',
@@ -188,21 +242,29 @@ export class Session {
       seq: ackSeq,
     };
     try {
-      await this.dependencies.writer.append(event, { deadlineMs: limits.ackDeadlineMs });
+      await this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
     } catch (thrown) {
       const error = toParleyError(thrown, 'storage_unavailable');
       this.#emitNumbered(ackSeq, error.toFrame(frame.id));
+      if (this.#reservation.heldCount > 0) await this.#reservation.whenDelivered();
       this.#turnFrames = [];
-      this.#busy = false;
+      this.#dispatch({ type: 'not_stored' });
       return;
     }
-    if (frame.id !== undefined) this.#acceptedIds.set(frame.id, ackSeq);
+    this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
     this.#pushHistory(event);
     this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
-    this.#startTurn(receivedAt);
+    this.#startTurn(ackSeq, receivedAt);
   }
 
-  #startTurn(receivedAt: number): void {
+  #dispatch(event: AdmissionEvent): AdmissionDecision | null {
+    const step = admission(this.#admission, event);
+    this.#admission = step.state;
+    return step.decision;
+  }
+
+  #startTurn(ackSeq: number, receivedAt: number): void {
+    const { progress, limits } = this.dependencies;
     this.#firstTokenPending = true;
     const history = this.#history.slice();
     const turn = new Turn(
@@ -219,18 +281,30 @@ export class Session {
         record: (event, seq) => {
           const full: NewEvent = { session_id: this.id, seq, ...event };
           this.#pushHistory(full);
-          return this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
+          return this.dependencies.writer.append(full).then(
+            () => true,
+            (error: unknown) => {
+              this.dependencies.onWriteError?.(error);
+              return false;
+            },
+          );
         },
-        durableWaitMs: this.dependencies.limits.ackDeadlineMs,
+        durableWaitMs: limits.ackDeadlineMs,
+        checkpoint: (content, metadata) => progress.saveCheckpoint(this.id, { turn_seq: ackSeq, content, metadata }),
+        checkpointDone: () => progress.dropCheckpoint(this.id, ackSeq),
+        checkpointEvery: { ms: limits.checkpointEveryMs, pieces: limits.checkpointEveryPieces },
       },
       history,
       this.dependencies.estimateUsage,
       receivedAt,
     );
     this.#turn = turn;
-    void turn.done.then((result) => {
+    this.#ending = turn.done.then(async (result) => {
+      // The turn is over for clients once its `done` is sent, which may wait for its seq block.
+      if (this.#reservation.heldCount > 0) await this.#reservation.whenDelivered();
       this.#turn = null;
-      this.#busy = false;
+      this.#ending = null;
+      this.#dispatch({ type: 'turn_ended' });
       // The turn is history now: a reconnecting client gets it there, not as replay.
       this.#turnFrames = [];
       this.#turnHistoryStart = this.#history.length;
@@ -264,8 +338,7 @@ export class Session {
     this.#pendingTokens = '';
     const seq = ++this.#seq;
     const serialized = `{"type":"token","seq":${seq},"content":${JSON.stringify(content)}}`;
-    this.#turnFrames.push({ seq, serialized, token: content });
-    for (const subscriber of this.#subscribers) subscriber.sendToken(seq, content, serialized);
+    this.#reservation.pass({ seq, serialized, token: content });
   };
 
   #emit(frame: UnsequencedFrame): number {
@@ -276,23 +349,22 @@ export class Session {
   }
 
   #emitNumbered(seq: number, frame: UnsequencedFrame): void {
-    const serialized = JSON.stringify({ ...frame, seq });
-    this.#turnFrames.push({ seq, serialized });
-    for (const subscriber of this.#subscribers) subscriber.send(serialized);
+    this.#reservation.pass({ seq, serialized: JSON.stringify({ ...frame, seq }) });
+  }
+
+  /** To every socket, in seq order, once the frame's seq is reserved durably. */
+  #deliver(frame: ReplayFrame): void {
+    this.#deliveredSeq = frame.seq;
+    if (!this.idle) this.#turnFrames.push(frame);
+    if (frame.token !== undefined) {
+      for (const subscriber of this.#subscribers) subscriber.sendToken(frame.seq, frame.token, frame.serialized);
+    } else {
+      for (const subscriber of this.#subscribers) subscriber.send(frame.serialized);
+    }
   }
 
   #pushHistory(event: NewEvent): void {
     const item = historyItemFromEvent({ ...event, id: 0, created_at: new Date().toISOString() });
     if (item) this.#history.push(item);
-  }
-
-  #allowMessage(): boolean {
-    const limit = this.dependencies.limits.messagesPerMinute;
-    if (limit === 0) return true;
-    const now = Date.now();
-    this.#recentMessageTimes = this.#recentMessageTimes.filter((time) => now - time < 60_000);
-    if (this.#recentMessageTimes.length >= limit) return false;
-    this.#recentMessageTimes.push(now);
-    return true;
   }
 }

@@ -13,10 +13,19 @@ export interface TurnOutput {
   /** Takes the next seq for a frame sent later with `emitAt` (nothing else is numbered meanwhile). */
   reserveSeq(): number;
   emitAt(seq: number, frame: UnsequencedFrame): void;
-  /** Queues the event for the database and adds it to the history; resolves once durable, never rejects. */
-  record(event: Pick<NewEvent, 'event_type' | 'content' | 'metadata'>, seq: number): Promise<void>;
+  /**
+   * Queues the event for the database and adds it to the history; resolves true once durable,
+   * false if it could not be stored; never rejects.
+   */
+  record(event: Pick<NewEvent, 'event_type' | 'content' | 'metadata'>, seq: number): Promise<boolean>;
   /** How long `done` waits for the answer to be durable before it is sent anyway (the write goes on). */
   durableWaitMs: number;
+  /** Saves the answer so far, as the assistant_message it would be if the turn stopped here; never waits. */
+  checkpoint(content: string, metadata: Record<string, unknown>): void;
+  /** The turn's own assistant_message is stored: its checkpoint goes. Called only after a checkpoint. */
+  checkpointDone(): void;
+  /** A checkpoint follows new text after at most `ms`, or at once after `pieces` pieces of text. */
+  checkpointEvery: { ms: number; pieces: number };
 }
 
 export interface TurnResult {
@@ -38,8 +47,6 @@ interface TurnProgress {
 
 export type EstimateUsage = (history: readonly HistoryItem[], text: string) => TurnUsage;
 
-
-
 /**
  * One assistant turn as a handle (LiveKit's SpeechHandle): an id, a closed set of states,
  * its own AbortController. `cancel` ends it at once: the text already delivered is what is
@@ -50,6 +57,11 @@ export class Turn {
   #status: TurnStatus | 'running' = 'running';
   #stopReason: 'cancelled' | 'interrupted' | null = null;
   #wakeOnCancel: (() => void) | null = null;
+  readonly #progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null };
+  /** Pieces of text since the last checkpoint, and the timer that saves them. */
+  #unsavedPieces = 0;
+  #checkpointTimer: NodeJS.Timeout | undefined;
+  #checkpointed = false;
   readonly done: Promise<TurnResult>;
 
   constructor(
@@ -82,7 +94,7 @@ export class Turn {
   }
 
   async #run(events: AsyncGenerator<TurnEvent>): Promise<TurnResult> {
-    const progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null };
+    const progress = this.#progress;
     let error: ParleyError | undefined;
     const cancelled = new Promise<void>((resolve) => {
       this.#wakeOnCancel = resolve;
@@ -108,6 +120,7 @@ export class Turn {
       void events.return(undefined).catch(() => undefined);
     }
 
+    this.#stopCheckpoints();
     const status: TurnStatus = this.#stopReason ?? (error ? 'error' : 'complete');
     const finalUsage = usage ?? this.estimateUsage(this.history, text);
     const durationMs = this.#elapsed();
@@ -121,19 +134,15 @@ export class Turn {
       {
         event_type: 'assistant_message',
         content: text,
-        metadata: {
-          status,
-          finish_reason: finishReason,
-          ttft_ms: ttftMs,
-          duration_ms: durationMs,
-          prompt_tokens: finalUsage.promptTokens ?? null,
-          completion_tokens: finalUsage.completionTokens ?? null,
-          usage_estimated: finalUsage.estimated ?? false,
-          ...(error ? { error_code: error.code, error_message: error.message } : {}),
-        },
+        metadata: answerMetadata({ status, finishReason, ttftMs, durationMs, usage: finalUsage, ...(error ? { error } : {}) }),
       },
       doneSeq,
     );
+    if (this.#checkpointed) {
+      void stored.then((durable) => {
+        if (durable) this.output.checkpointDone();
+      });
+    }
     await waitAtMost(stored, this.output.durableWaitMs);
     this.output.emitAt(doneSeq, {
       type: 'done',
@@ -157,6 +166,7 @@ export class Turn {
           if (progress.ttftMs === null) progress.ttftMs = this.#elapsed();
           progress.text += event.text;
           this.output.token(event.text);
+          this.#noteUnsavedText();
           break;
         case 'tool_call': {
           const seq = this.output.emit({ type: 'tool_call', call_id: event.callId, name: event.name, arguments: event.arguments });
@@ -193,7 +203,68 @@ export class Turn {
     }
   }
 
+  #noteUnsavedText(): void {
+    this.#unsavedPieces += 1;
+    if (this.#unsavedPieces >= this.output.checkpointEvery.pieces) {
+      this.#saveCheckpoint();
+      return;
+    }
+    if (this.#checkpointTimer === undefined) {
+      this.#checkpointTimer = setTimeout(this.#saveCheckpoint, this.output.checkpointEvery.ms);
+      // A pending checkpoint must not keep a stopping process alive.
+      this.#checkpointTimer.unref();
+    }
+  }
+
+  /** What the answer would be stored as if the turn stopped now: what a crash keeps. */
+  readonly #saveCheckpoint = (): void => {
+    clearTimeout(this.#checkpointTimer);
+    this.#checkpointTimer = undefined;
+    if (this.#unsavedPieces === 0 || !this.running) return;
+    this.#unsavedPieces = 0;
+    this.#checkpointed = true;
+    const { text, ttftMs } = this.#progress;
+    this.output.checkpoint(
+      text,
+      answerMetadata({
+        status: 'interrupted',
+        finishReason: 'interrupted',
+        ttftMs,
+        durationMs: this.#elapsed(),
+        usage: this.estimateUsage(this.history, text),
+      }),
+    );
+  };
+
+  #stopCheckpoints(): void {
+    clearTimeout(this.#checkpointTimer);
+    this.#checkpointTimer = undefined;
+    this.#unsavedPieces = 0;
+  }
+
   #elapsed(): number {
     return Math.round((performance.now() - this.startedAt) * 10) / 10;
   }
+}
+
+/** The metadata of a turn's assistant_message (CONTRACT.md: its status and measures). */
+function answerMetadata(answer: {
+  status: TurnStatus;
+  finishReason: FinishReason;
+  ttftMs: number | null;
+  durationMs: number;
+  usage: TurnUsage;
+  error?: ParleyError;
+}): Record<string, unknown> {
+  const { status, finishReason, ttftMs, durationMs, usage, error } = answer;
+  return {
+    status,
+    finish_reason: finishReason,
+    ttft_ms: ttftMs,
+    duration_ms: durationMs,
+    prompt_tokens: usage.promptTokens ?? null,
+    completion_tokens: usage.completionTokens ?? null,
+    usage_estimated: usage.estimated ?? false,
+    ...(error ? { error_code: error.code, error_message: error.message } : {}),
+  };
 }

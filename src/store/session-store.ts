@@ -20,6 +20,62 @@ export const appendEventsSql = `INSERT INTO session_events (session_id, event_ty
   ON CONFLICT DO NOTHING`;
 
 /**
+ * A batch of session progress in one statement with one parameter, one entry per session:
+ * seq reservations raised (or unused seqs given back, only if nothing raised them meanwhile),
+ * checkpoints of finished turns dropped, and answers in progress saved. A checkpoint never
+ * replaces a later turn's. A session deleted meanwhile is skipped, as in appendEventsSql.
+ */
+export const writeSessionProgressSql = `WITH item AS (
+    SELECT * FROM jsonb_to_recordset($1::text::jsonb) AS item(
+      session_id text, reserve_through int8, reserve_if int8, turn_seq int8, content text, metadata jsonb, done_turn_seq int8)
+  ),
+  reserved AS (
+    UPDATE sessions SET seq_reserved_through = item.reserve_through
+    FROM item
+    WHERE sessions.session_id = item.session_id
+      AND item.reserve_through IS NOT NULL
+      AND CASE WHEN item.reserve_if IS NULL THEN sessions.seq_reserved_through < item.reserve_through
+               ELSE sessions.seq_reserved_through = item.reserve_if END
+  ),
+  finished AS (
+    DELETE FROM turn_checkpoints USING item
+    WHERE turn_checkpoints.session_id = item.session_id AND turn_checkpoints.turn_seq <= item.done_turn_seq
+  )
+  INSERT INTO turn_checkpoints (session_id, turn_seq, content, metadata)
+  SELECT item.session_id, item.turn_seq, item.content, COALESCE(item.metadata, '{}'::jsonb)
+  FROM item
+  CROSS JOIN LATERAL (SELECT FROM sessions WHERE sessions.session_id = item.session_id LIMIT 1) AS known
+  WHERE item.turn_seq IS NOT NULL AND item.content IS NOT NULL
+  ON CONFLICT (session_id) DO UPDATE
+    SET turn_seq = EXCLUDED.turn_seq, content = EXCLUDED.content, metadata = EXCLUDED.metadata, updated_at = now()
+    WHERE turn_checkpoints.turn_seq <= EXCLUDED.turn_seq`;
+
+/**
+ * Start-up recovery: each checkpoint left by a crash becomes its turn's assistant_message,
+ * unless the turn's own one was stored (the crash came between it and the checkpoint's
+ * removal). Its seq is above every seq the session reserved, hence above any a client saw.
+ */
+export const recoverInterruptedAnswersSql = `WITH saved AS (
+    DELETE FROM turn_checkpoints RETURNING session_id, turn_seq, content, metadata
+  )
+  INSERT INTO session_events (session_id, event_type, content, metadata, seq)
+  SELECT saved.session_id, 'assistant_message', saved.content,
+         saved.metadata || '{"status": "interrupted", "finish_reason": "interrupted", "recovered_from_checkpoint": true}'::jsonb,
+         GREATEST(
+           sessions.seq_reserved_through,
+           (SELECT COALESCE(max(seq), 0) FROM session_events WHERE session_events.session_id = saved.session_id)
+         ) + 1
+  FROM saved JOIN sessions USING (session_id)
+  WHERE NOT EXISTS (
+    SELECT FROM session_events
+    WHERE session_events.session_id = saved.session_id
+      AND session_events.event_type = 'assistant_message'
+      AND session_events.seq > saved.turn_seq
+  )
+  ORDER BY saved.session_id
+  RETURNING session_id, seq`;
+
+/**
  * Every query Parley runs, one SQL text for both drivers. JSON goes in as text cast to
  * jsonb (`$n::text::jsonb`) and times as ISO text cast to timestamptz (`$n::text::timestamptz`),
  * so neither driver's serializers touch them (postgres.js would cut a cursor's microseconds);
@@ -110,6 +166,33 @@ export function createSessionStore(database: Database): SessionStore {
       await database.query(appendEventsSql, [
         toStorableJson(events.map(({ session_id, event_type, content, metadata, seq }) => ({ session_id, event_type, content, metadata, seq }))),
       ]);
+    },
+
+    async readSeqReservation(sessionId) {
+      const rows = await database.query(`SELECT seq_reserved_through FROM sessions WHERE session_id = $1`, [sessionId]);
+      return Number(rows[0]?.seq_reserved_through ?? 0);
+    },
+
+    async writeSessionProgress(progress) {
+      if (progress.length === 0) return;
+      await database.query(writeSessionProgressSql, [
+        toStorableJson(
+          progress.map(({ session_id, seq_reservation, checkpoint, checkpoint_done }) => ({
+            session_id,
+            reserve_through: seq_reservation?.through ?? null,
+            reserve_if: seq_reservation?.if_reserved_through ?? null,
+            turn_seq: checkpoint?.turn_seq ?? null,
+            content: checkpoint?.content ?? null,
+            metadata: checkpoint?.metadata ?? null,
+            done_turn_seq: checkpoint === undefined ? (checkpoint_done ?? null) : null,
+          })),
+        ),
+      ]);
+    },
+
+    async recoverInterruptedAnswers() {
+      const rows = await database.query(recoverInterruptedAnswersSql);
+      return rows.map((row) => ({ session_id: String(row.session_id), seq: Number(row.seq) }));
     },
 
     async scheduleFinalize(sessionId, dueAt) {

@@ -23,6 +23,43 @@ export interface StoredEvent extends NewEvent {
   created_at: string;
 }
 
+/** A turn's answer so far, kept so that a crash loses at most a few seconds of it. */
+export interface TurnCheckpoint {
+  session_id: string;
+  /** The seq of the turn's user message (its ack). */
+  turn_seq: number;
+  content: string;
+  /** The assistant_message's metadata as it would be if the turn stopped here. */
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * What a session writes besides its events, one entry per session in a batch: how far its
+ * seqs are reserved, and its turn's checkpoint.
+ */
+export interface SessionProgress {
+  session_id: string;
+  seq_reservation?: {
+    through: number;
+    /**
+     * Absent: raise the reservation to `through` (never lowers it). Present: a give-back of
+     * unused seqs, applied only while the stored reservation still equals this.
+     */
+    if_reserved_through?: number;
+  };
+  /** Saves the answer so far, replacing an older turn's checkpoint. */
+  checkpoint?: Omit<TurnCheckpoint, 'session_id'>;
+  /** The turn with this seq ended and its answer is stored: its checkpoint goes. */
+  checkpoint_done?: number;
+}
+
+/** An answer a crash cut short, stored at start-up from its checkpoint. */
+export interface RecoveredAnswer {
+  session_id: string;
+  /** The seq the `interrupted` assistant_message was given: above any the session handed out. */
+  seq: number;
+}
+
 export interface SessionRow {
   session_id: string;
   user_id: string | null;
@@ -72,6 +109,16 @@ export interface SessionStore {
   listEvents(sessionId: string, options: { limit: number; cursor?: string }): Promise<EventPage>;
   /** One round trip for the whole batch, in the order given. */
   appendEvents(events: readonly NewEvent[]): Promise<void>;
+  /** The highest seq the session reserved (0 when it never did). */
+  readSeqReservation(sessionId: string): Promise<number>;
+  /** One round trip for the whole batch; at most one entry per session. */
+  writeSessionProgress(progress: readonly SessionProgress[]): Promise<void>;
+  /**
+   * At start, before any session is served: every checkpoint whose turn has no
+   * assistant_message becomes one with status `interrupted`, numbered above every seq the
+   * session reserved; every checkpoint goes.
+   */
+  recoverInterruptedAnswers(): Promise<RecoveredAnswer[]>;
   /** Durably records that the session ends at `dueAt` unless a socket attaches again. */
   scheduleFinalize(sessionId: string, dueAt: Date): Promise<void>;
   cancelFinalize(sessionId: string): Promise<void>;
