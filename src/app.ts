@@ -18,6 +18,8 @@ import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
 import { SessionHub } from './sessions/session-hub.js';
+import { isParleyError } from './errors/index.js';
+import { waitAtMost } from './sessions/wait-at-most.js';
 import { EventWriter } from './store/event-writer.js';
 import { openDatabase } from './store/open-database.js';
 import { createSessionStore } from './store/session-store.js';
@@ -75,18 +77,26 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     poolSize: settings.DATABASE_POOL_SIZE,
   });
   const store = createSessionStore(database);
-  const writer = new EventWriter(store, {
-    onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'event write failed; retrying'),
-  });
-  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
-  const runner = options.runner ?? createModelRunner(settings, tools);
-
   let hub: SessionHub | null = null;
   const metrics = createMetrics({
     liveSessions: () => hub?.liveCount ?? 0,
     writerPending: () => writer.pending,
     writerRoundTrips: () => writer.roundTrips,
+    writerStalledMs: () => writer.stalledMs,
   });
+  const writer = new EventWriter(store, {
+    onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'event write failed; retrying'),
+    onPoisoned: (event, error) => {
+      metrics.eventsPoisoned.inc();
+      app.log.error(
+        { err: error, sessionId: event.session_id, eventType: event.event_type, seq: event.seq },
+        'the database refused an event; it is logged as write_failed',
+      );
+    },
+  });
+  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
+  const runner = options.runner ?? createModelRunner(settings, tools);
+
   let finalizer: Finalizer | null = null;
   hub = new SessionHub(
     store,
@@ -107,7 +117,10 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         if (result.error) metrics.frameErrors.inc({ code: result.error.code });
       },
       onSlowConsumer: () => metrics.slowConsumers.inc(),
-      onWriteError: (error) => app.log.error({ err: error }, 'event could not be queued'),
+      onWriteError: (error) => {
+        // A refused event is logged by the writer's onPoisoned, with its session.
+        if (!isParleyError(error) || error.code !== 'write_failed') app.log.error({ err: error }, 'event could not be queued');
+      },
     },
     { onLastDetach: (sessionId) => finalizer?.schedule(sessionId) },
   );
@@ -147,7 +160,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(fastifyWebsocket, {
     // ws refuses frames past this outright (closing with 1009); up to it, frames over
     // MAX_FRAME_BYTES get a `too_large` error frame and the socket stays usable.
-    options: { maxPayload: Math.max(settings.MAX_FRAME_BYTES * 4, 1024 * 1024) },
+    // Protocol pings are answered by the route, within the socket's buffer limit.
+    options: { maxPayload: Math.max(settings.MAX_FRAME_BYTES * 4, 1024 * 1024), autoPong: false },
     // Replaces the plugin's own, which closes every socket at once: running turns first
     // get SHUTDOWN_TIMEOUT_MS to finish (or are cancelled), then sockets close with 1001.
     preClose: async function closeSessions(this: FastifyInstance) {
@@ -157,7 +171,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     },
   });
   const isAllowed = createAccessCheck(settings.API_TOKEN);
-  await app.register(websocketRoute, { hub, isAllowed, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
+  await app.register(websocketRoute, {
+    hub,
+    isAllowed,
+    maxFrameBytes: settings.MAX_FRAME_BYTES,
+    hardBufferBytes: settings.WS_BUFFER_HARD_BYTES,
+    metrics,
+  });
   await app.register(sessionRoutes, { store, isAllowed });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
@@ -165,6 +185,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,
     writerPending: () => writer.pending,
+    writerStalledMs: () => writer.stalledMs,
+    // Past this, user messages are already answered storage_unavailable: the instance cannot take them.
+    writerStallLimitMs: settings.ACK_TIMEOUT_MS,
     metrics,
   });
   await app.register(webRoutes, { version: packageJson.version });
@@ -173,8 +196,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await finalizer.start();
   });
   app.addHook('onClose', async () => {
-    await finalizer.stop();
-    const left = await writer.close(settings.SHUTDOWN_TIMEOUT_MS);
+    // Side by side and bounded: a finalize in progress waits for the writer's flush, which a
+    // database that cannot be written never gives; closing the writer ends that wait.
+    const [, left] = await Promise.all([
+      waitAtMost(finalizer.stop(), settings.SHUTDOWN_TIMEOUT_MS),
+      writer.close(settings.SHUTDOWN_TIMEOUT_MS),
+    ]);
     if (left > 0) app.log.error({ left }, 'events could not be written before shutdown');
     await database.close();
   });

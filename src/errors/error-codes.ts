@@ -15,6 +15,7 @@ export const errorCodes = {
   content_blocked: { status: 502, recoverable: true, meaning: 'The provider blocked the content of the answer.' },
   tool_error: { status: 500, recoverable: true, meaning: 'A tool failed; the model is told and the turn goes on.' },
   storage_unavailable: { status: 503, recoverable: true, meaning: 'The database did not answer; nothing was lost, retry the message.' },
+  write_failed: { status: 500, recoverable: true, meaning: 'The database refused one event for its data; it is logged as a `write_failed` event and the conversation goes on.' },
   unauthorized: { status: 401, recoverable: false, meaning: 'Missing or wrong credentials.' },
   bad_request: { status: 400, recoverable: true, meaning: 'The request does not match its schema.' },
   not_found: { status: 404, recoverable: false, meaning: 'No such session or route.' },

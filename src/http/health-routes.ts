@@ -7,7 +7,8 @@ const healthSchema = z.object({
   database: z.object({ kind: z.string(), status: z.enum(['up', 'down']), error: z.string().optional() }),
   model: z.object({ provider: z.string(), model: z.string() }),
   sessions: z.object({ live: z.number().int() }),
-  event_writer: z.object({ pending: z.number().int() }),
+  /** `stalled_ms`: how long the batch being written has waited; past the limit, 503. */
+  event_writer: z.object({ pending: z.number().int(), stalled_ms: z.number().int() }),
   uptime_seconds: z.number(),
 });
 
@@ -17,12 +18,18 @@ export interface HealthSources {
   model: { provider: string; model: string };
   liveSessions(): number;
   writerPending(): number;
+  writerStalledMs(): number;
+  /** Past this the writer counts as unable to write, whatever the ping says. */
+  writerStallLimitMs: number;
   metrics: Metrics;
 }
 
 const pingTimeoutMs = 2_000;
 
-/** /health (200 while the database answers, 503 when it does not) and /metrics for Prometheus. */
+/**
+ * /health (200 while the database answers and events get written, 503 when either fails) and
+ * /metrics for Prometheus.
+ */
 export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, sources) => {
   app.get('/health', {
     config: { rateLimit: false },
@@ -34,15 +41,17 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
     }
+    const stalledMs = Math.round(sources.writerStalledMs());
+    const unavailable = error !== undefined || stalledMs > sources.writerStallLimitMs;
     const body = {
-      status: error ? ('unavailable' as const) : ('ok' as const),
+      status: unavailable ? ('unavailable' as const) : ('ok' as const),
       database: { kind: sources.databaseKind, status: error ? ('down' as const) : ('up' as const), ...(error ? { error } : {}) },
       model: sources.model,
       sessions: { live: sources.liveSessions() },
-      event_writer: { pending: sources.writerPending() },
+      event_writer: { pending: sources.writerPending(), stalled_ms: stalledMs },
       uptime_seconds: Math.round(process.uptime()),
     };
-    return reply.status(error ? 503 : 200).send(body);
+    return reply.status(unavailable ? 503 : 200).send(body);
   });
 
   app.get('/metrics', {

@@ -2,30 +2,62 @@ import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { ParleyError, toParleyError } from '../errors/index.js';
-import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
+import { clientFrameSchema, isStorableText, sessionIdSchema, toStorableText, type ClientFrame } from '../protocol/index.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
+import { hasRoomFor } from '../sessions/subscriber.js';
+import { BadFrameBudget } from './bad-frame-budget.js';
 import type { Metrics } from './metrics-registry.js';
 
 export interface WebSocketRouteOptions {
   hub: SessionHub;
   isAllowed: (request: FastifyRequest) => boolean;
   maxFrameBytes: number;
+  /** Unread bytes past which a socket is closed (WS_BUFFER_HARD_BYTES), also before it is attached. */
+  hardBufferBytes: number;
   metrics: Metrics;
 }
+
+/** Refused frames a socket may send at once, and per second after that. */
+const badFrameBurst = 20;
+const badFramesPerSecond = 1;
+/**
+ * Frames waiting for the one before them (a message waits for its ack): past this many the
+ * socket stops being read until they are handled, so a client cannot queue work without bound.
+ */
+const maxWaitingFrames = 64;
 
 /**
  * `/ws/session/{session_id}`: parses frames (bad ones get an `error` frame, the socket stays
  * open) and hands good ones to the session, in arrival order. Frames that arrive while the
- * session is still loading wait; none are dropped.
+ * session is still loading wait; none are dropped. Everything sent to the socket, error
+ * frames and pongs included, goes through its buffer limit, and a socket that sends bad
+ * frames past its budget is closed (1008 `bad_frame`).
  */
-export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, metrics }) => {
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, hardBufferBytes, metrics }) => {
   app.get<{ Params: { sessionId: string }; Querystring: { user_id?: string; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
     { websocket: true, schema: { hide: true } },
     (socket, request) => {
+      let attachment: Attachment | null = null;
+      const close = (code: number, reason: string) => {
+        // A socket paused for its waiting frames must be read again to take the client's close.
+        socket.resume();
+        if (attachment) attachment.subscriber.close(code, reason);
+        else socket.close(code, reason);
+      };
+      const closeSlow = () => {
+        metrics.slowConsumers.inc();
+        close(1008, 'slow_consumer');
+      };
+      const send = (serialized: string) => {
+        if (attachment) return attachment.subscriber.send(serialized);
+        if (socket.readyState !== socket.OPEN) return;
+        if (!hasRoomFor(socket, serialized.length, hardBufferBytes)) return closeSlow();
+        socket.send(serialized);
+      };
       const sendError = (error: ParleyError) => {
         metrics.frameErrors.inc({ code: error.code });
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(error.toFrame()));
+        send(JSON.stringify(error.toFrame()));
       };
       if (!isAllowed(request)) {
         sendError(new ParleyError('unauthorized', 'This server needs its API token: connect with ?token=...'));
@@ -35,10 +67,13 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
       const after = parseAfter(request.query.after);
       const userId = request.query.user_id;
-      if (!sessionId.success || after === null || (userId !== undefined && userId.length > 256)) {
+      const badUserId = userId === undefined ? null
+        : userId.length > 256 ? 'user_id is longer than 256 characters'
+        : isStorableText(userId) ? null : 'user_id must be well-formed text without U+0000';
+      if (!sessionId.success || after === null || badUserId !== null) {
         sendError(new ParleyError('bad_request', !sessionId.success
           ? 'session_id must be 1-128 characters of A-Z a-z 0-9 . _ -'
-          : after === null ? 'after must be a non-negative integer' : 'user_id is longer than 256 characters'));
+          : after === null ? 'after must be a non-negative integer' : badUserId!));
         socket.close(1008, 'bad_request');
         return;
       }
@@ -49,13 +84,33 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       }
 
       metrics.connections.inc();
-      let attachment: Attachment | null = null;
       let chain: Promise<void> = Promise.resolve();
+      const budget = new BadFrameBudget(badFrameBurst, badFramesPerSecond);
+      let waitingFrames = 0;
+
+      // Protocol-level pings are answered here rather than by ws, so their pongs count against the buffer limit too.
+      socket.on('ping', (data: Buffer) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (!hasRoomFor(socket, data.length, hardBufferBytes)) return closeSlow();
+        socket.pong(data);
+      });
 
       // Registered before the (async) attach so that early frames queue instead of vanishing.
       socket.on('message', (data: RawData, isBinary: boolean) => {
+        // After a close, frames still arrive until the client answers it: they are not read.
+        if (socket.readyState !== socket.OPEN) return;
         const frame = parseFrame(data, isBinary, maxFrameBytes);
+        if (frame instanceof ParleyError && !budget.spend()) {
+          metrics.badFrameCloses.inc();
+          sendError(new ParleyError('bad_frame', 'Too many bad frames; the connection is closed.'));
+          close(1008, 'bad_frame');
+          return;
+        }
+        waitingFrames += 1;
+        if (waitingFrames > maxWaitingFrames) socket.pause();
         chain = chain.then(async () => {
+          waitingFrames -= 1;
+          if (socket.isPaused && waitingFrames <= maxWaitingFrames / 4) socket.resume();
           if (frame instanceof ParleyError) return sendError(frame);
           if (!attachment) return;
           try {
@@ -105,7 +160,10 @@ function parseFrame(data: RawData, isBinary: boolean, maxFrameBytes: number): Cl
     return new ParleyError('bad_frame', 'The frame is not valid JSON.');
   }
   const result = clientFrameSchema.safeParse(parsed);
-  if (result.success) return result.data;
+  if (result.success) {
+    // What is stored, and what the ack carries back, is this text (well-formed-text.ts).
+    return result.data.type === 'message' ? { ...result.data, content: toStorableText(result.data.content) } : result.data;
+  }
   const type = (parsed as { type?: unknown } | null)?.type;
   if (typeof parsed !== 'object' || parsed === null || typeof type !== 'string') {
     return new ParleyError('bad_frame', 'The frame must be a JSON object with a string "type".');

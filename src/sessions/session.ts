@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { ParleyError, toParleyError } from '../errors/index.js';
+import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
 import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
 import type { NewEvent } from '../store/types.js';
@@ -219,7 +219,7 @@ export class Session {
         record: (event, seq) => {
           const full: NewEvent = { session_id: this.id, seq, ...event };
           this.#pushHistory(full);
-          return this.dependencies.writer.append(full).catch((error: unknown) => this.dependencies.onWriteError?.(error));
+          return this.dependencies.writer.append(full).catch((error: unknown) => this.#reportWriteError(error));
         },
         durableWaitMs: this.dependencies.limits.ackDeadlineMs,
       },
@@ -278,6 +278,17 @@ export class Session {
   #emitNumbered(seq: number, frame: UnsequencedFrame): void {
     const serialized = JSON.stringify({ ...frame, seq });
     this.#turnFrames.push({ seq, serialized });
+    for (const subscriber of this.#subscribers) subscriber.send(serialized);
+  }
+
+  /**
+   * An event of the turn the database refused (the log holds a `write_failed` event in its
+   * place): every socket is told, outside the turn's numbering since the turn may be over.
+   */
+  #reportWriteError(error: unknown): void {
+    this.dependencies.onWriteError?.(error);
+    if (!isParleyError(error) || error.code !== 'write_failed') return;
+    const serialized = JSON.stringify(error.toFrame());
     for (const subscriber of this.#subscribers) subscriber.send(serialized);
   }
 
