@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
-import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
+import { toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { NewEvent } from '../store/types.js';
 import { historyItemFromEvent } from './history-from-events.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
@@ -217,7 +217,8 @@ export class Session {
         },
         emitAt: (seq, frame) => this.#emitNumbered(seq, frame),
         record: (event, seq) => {
-          const full: NewEvent = { session_id: this.id, seq, ...event };
+          // The history the model and a resuming client get holds the text as the log stores it.
+          const full: NewEvent = { session_id: this.id, seq, ...event, content: event.content === null ? null : toStorableText(event.content) };
           this.#pushHistory(full);
           return this.dependencies.writer.append(full).catch((error: unknown) => this.#reportWriteError(error));
         },

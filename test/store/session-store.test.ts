@@ -239,6 +239,11 @@ describe.each(databaseVariants)('session store on $kind', (variant) => {
       expect(next!.content).toBe('after it');
     });
 
+    it('gives back text that starts with a byte order mark, whole', async () => {
+      await store.appendEvents([userMessage('talk', 1, '\ufeff'), userMessage('talk', 2, '\ufeffhello')]);
+      expect((await store.loadEvents('talk')).map((event) => event.content)).toStrictEqual(['\ufeff', '\ufeffhello']);
+    });
+
     it('stores a summary holding a NUL or a lone surrogate', async () => {
       await store.completeFinalize('talk', 'nul \u0000 and \ud800', {});
       expect((await store.getSession('talk'))!.summary).toBe('nul \uFFFD and \uFFFD');
