@@ -91,7 +91,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       // Protocol-level pings are answered here rather than by ws, so their pongs count against the buffer limit too.
       socket.on('ping', (data: Buffer) => {
         if (socket.readyState !== socket.OPEN) return;
-        if (!hasRoomFor(socket, data.length, hardBufferBytes)) return closeSlow();
+        if (!hasRoomFor(socket, data.length + 2, hardBufferBytes)) return closeSlow();
         socket.pong(data);
       });
 
