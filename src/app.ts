@@ -27,6 +27,9 @@ import type { Database, SessionStore } from './store/types.js';
 import { createDefaultToolRegistry } from './tools/default-tools.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
 
+/** How long clients get to answer the server's close at shutdown before their sockets are cut. */
+const closeHandshakeGraceMs = 2_000;
+
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** The parts of a running Parley, for main.ts, the tests and the benchmark. */
@@ -167,7 +170,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     preClose: async function closeSessions(this: FastifyInstance) {
       await hub.shutdown(settings.SHUTDOWN_TIMEOUT_MS);
       for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+      // A client that does not read never answers the close, and ws would wait 30 s for it.
+      await waitAtMost(closed, closeHandshakeGraceMs);
+      for (const client of this.websocketServer.clients) client.terminate();
+      await closed;
     },
   });
   const isAllowed = createAccessCheck(settings.API_TOKEN);

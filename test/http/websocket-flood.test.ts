@@ -126,3 +126,18 @@ describe('frames waiting behind a message whose ack waits for the database', () 
     await client.close();
   }, 120_000);
 });
+
+describe('shutdown', () => {
+  it('is not held up by a client that does not read', async () => {
+    const running = await startServer({ SHUTDOWN_TIMEOUT_MS: '100' });
+    const client = await TestClient.connect(running.wsUrl, 'not-reading-at-shutdown');
+    stopReading(client);
+
+    const startedAt = performance.now();
+    await running.close();
+
+    // ws waits 30 s for an answer to its close; the server cuts the socket after 2 s.
+    expect(performance.now() - startedAt).toBeLessThan(10_000);
+    client.socket.terminate();
+  }, 120_000);
+});
