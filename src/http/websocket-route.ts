@@ -169,7 +169,9 @@ function parseFrame(data: RawData, isBinary: boolean, maxFrameBytes: number): Cl
     return new ParleyError('bad_frame', 'The frame must be a JSON object with a string "type".');
   }
   if (!['message', 'cancel', 'ping'].includes(type)) {
-    return new ParleyError('bad_frame', `Unknown frame type "${type}"; expected message, cancel or ping.`);
+    // Quoted back only when short: an error frame must not echo a frame's worth of text.
+    const named = type.length <= 40 ? ` "${type}"` : '';
+    return new ParleyError('bad_frame', `Unknown frame type${named}; expected message, cancel or ping.`);
   }
   const detail = result.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
   return new ParleyError('bad_frame', `Invalid ${type} frame: ${detail}`);

@@ -90,6 +90,17 @@ describe('a client that makes mistakes', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'done', finish_reason: 'stop' });
     await client.close();
   }, 120_000);
+
+  it('is not sent back a long unknown type it sent', async () => {
+    server = await startServer();
+    const client = await TestClient.connect(server.wsUrl, 'long-type');
+    client.send({ type: 'x'.repeat(50_000) });
+    const error = await client.waitFor('error');
+    expect(error).toMatchObject({ code: 'bad_frame', message: 'Unknown frame type; expected message, cancel or ping.' });
+    client.send({ type: 'dance' });
+    expect(await client.waitFor('error', () => true, client.frames.indexOf(error) + 1)).toMatchObject({ message: 'Unknown frame type "dance"; expected message, cancel or ping.' });
+    await client.close();
+  }, 120_000);
 });
 
 describe('frames waiting behind a message whose ack waits for the database', () => {
