@@ -22,6 +22,8 @@ import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
 import { defaultCrashLimits } from './sessions/session.js';
 import { SessionHub } from './sessions/session-hub.js';
+import { isParleyError } from './errors/index.js';
+import { waitAtMost } from './sessions/wait-at-most.js';
 import { EventWriter } from './store/event-writer.js';
 import { SessionProgressWriter } from './store/session-progress-writer.js';
 import { openDatabase } from './store/open-database.js';
@@ -29,6 +31,9 @@ import { createSessionStore } from './store/session-store.js';
 import type { Database, SessionStore } from './store/types.js';
 import { createDefaultToolRegistry } from './tools/default-tools.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
+
+/** How long clients get to answer the server's close at shutdown before their sockets are cut. */
+const closeHandshakeGraceMs = 2_000;
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -96,21 +101,29 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     poolSize: settings.DATABASE_POOL_SIZE,
   });
   const store = createSessionStore(database);
-  const writer = new EventWriter(store, {
-    onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'event write failed; retrying'),
-  });
   const progress = new SessionProgressWriter(store, {
     onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'session progress write failed; retrying'),
   });
-  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
-  const runner = options.runner ?? createModelRunner(settings, tools);
-
   let hub: SessionHub | null = null;
   const metrics = createMetrics({
     liveSessions: () => hub?.liveCount ?? 0,
     writerPending: () => writer.pending,
     writerRoundTrips: () => writer.roundTrips,
+    writerStalledMs: () => writer.stalledMs,
   });
+  const writer = new EventWriter(store, {
+    onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'event write failed; retrying'),
+    onPoisoned: (event, error) => {
+      metrics.eventsPoisoned.inc();
+      app.log.error(
+        { err: error, sessionId: event.session_id, eventType: event.event_type, seq: event.seq },
+        'the database refused an event; it is logged as write_failed',
+      );
+    },
+  });
+  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
+  const runner = options.runner ?? createModelRunner(settings, tools);
+
   hub = new SessionHub(
     store,
     {
@@ -132,7 +145,10 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         if (result.error) metrics.frameErrors.inc({ code: result.error.code });
       },
       onSlowConsumer: () => metrics.slowConsumers.inc(),
-      onWriteError: (error) => app.log.error({ err: error }, 'event could not be queued'),
+      onWriteError: (error) => {
+        // A refused event is logged by the writer's onPoisoned, with its session.
+        if (!isParleyError(error) || error.code !== 'write_failed') app.log.error({ err: error }, 'event could not be queued');
+      },
       onSeqReservationLate: (sessionId) => app.log.warn({ sessionId }, 'seq block not stored in time; frames sent without it'),
     },
   );
@@ -173,20 +189,31 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(fastifyWebsocket, {
     // ws refuses frames past this outright (closing with 1009); up to it, frames over
     // MAX_FRAME_BYTES get a `too_large` error frame and the socket stays usable.
-    options: { maxPayload: Math.max(settings.MAX_FRAME_BYTES * 4, 1024 * 1024) },
+    // Protocol pings are answered by the route, within the socket's buffer limit.
+    options: { maxPayload: Math.max(settings.MAX_FRAME_BYTES * 4, 1024 * 1024), autoPong: false },
     // Replaces the plugin's own, which closes every socket at once: running turns first
     // get SHUTDOWN_TIMEOUT_MS to finish (or are cancelled), then sockets close with 1001.
     preClose: async function closeSessions(this: FastifyInstance) {
       await hub.shutdown(settings.SHUTDOWN_TIMEOUT_MS);
       for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+      // A client that does not read never answers the close, and ws would wait 30 s for it.
+      await waitAtMost(closed, closeHandshakeGraceMs);
+      for (const client of this.websocketServer.clients) client.terminate();
+      await closed;
     },
   });
   // After the WebSocket plugin's own onRequest hook, which marks an upgrade so that a refused
   // one has its socket closed (a hook reaches the routes registered before it too).
   app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS)));
   const isAllowed = createAccessCheck(settings.API_TOKEN);
-  await app.register(websocketRoute, { hub, isAllowed, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
+  await app.register(websocketRoute, {
+    hub,
+    isAllowed,
+    maxFrameBytes: settings.MAX_FRAME_BYTES,
+    hardBufferBytes: settings.WS_BUFFER_HARD_BYTES,
+    metrics,
+  });
   await app.register(sessionRoutes, { store, isAllowed });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
@@ -196,6 +223,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,
     writerPending: () => writer.pending,
+    writerStalledMs: () => writer.stalledMs,
+    // Past this, user messages are already answered storage_unavailable: the instance cannot take them.
+    writerStallLimitMs: settings.ACK_TIMEOUT_MS,
     metrics,
   });
   await app.register(webRoutes, { version: packageJson.version });
@@ -204,8 +234,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await finalizer.start();
   });
   app.addHook('onClose', async () => {
-    await finalizer.stop();
-    const left = await writer.close(settings.SHUTDOWN_TIMEOUT_MS);
+    // Side by side and bounded: a finalize in progress waits for the writer's flush, which a
+    // database that cannot be written never gives; closing the writer ends that wait.
+    const [, left] = await Promise.all([
+      waitAtMost(finalizer.stop(), settings.SHUTDOWN_TIMEOUT_MS),
+      writer.close(settings.SHUTDOWN_TIMEOUT_MS),
+    ]);
     if (left > 0) app.log.error({ left }, 'events could not be written before shutdown');
     // After the events: a finished turn's checkpoint is dropped once its answer is stored.
     const progressLeft = await progress.close(settings.SHUTDOWN_TIMEOUT_MS);

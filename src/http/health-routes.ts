@@ -14,7 +14,8 @@ const healthSchema = z.object({
   }),
   model: z.object({ provider: z.string(), model: z.string() }),
   sessions: z.object({ live: z.number().int() }),
-  event_writer: z.object({ pending: z.number().int() }),
+  /** `stalled_ms`: how long the batch being written has waited; past the limit, 503. */
+  event_writer: z.object({ pending: z.number().int(), stalled_ms: z.number().int() }),
   uptime_seconds: z.number(),
 });
 
@@ -28,12 +29,18 @@ export interface HealthSources {
   model: { provider: string; model: string };
   liveSessions(): number;
   writerPending(): number;
+  writerStalledMs(): number;
+  /** Past this the writer counts as unable to write, whatever the ping says. */
+  writerStallLimitMs: number;
   metrics: Metrics;
 }
 
 const pingTimeoutMs = 2_000;
 
-/** /health (200 while the database answers, 503 when it does not) and /metrics for Prometheus. */
+/**
+ * /health (200 while the database answers and events get written, 503 when either fails) and
+ * /metrics for Prometheus.
+ */
 export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, sources) => {
   app.get('/health', {
     config: { rateLimit: false },
@@ -46,8 +53,10 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
       up = false;
       request.log.warn({ err: error }, 'database health check failed');
     }
+    const stalledMs = Math.round(sources.writerStalledMs());
+    const unavailable = !up || stalledMs > sources.writerStallLimitMs;
     const body = {
-      status: up ? ('ok' as const) : ('unavailable' as const),
+      status: unavailable ? ('unavailable' as const) : ('ok' as const),
       database: {
         kind: sources.databaseKind,
         status: up ? ('up' as const) : ('down' as const),
@@ -55,10 +64,10 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
       },
       model: sources.model,
       sessions: { live: sources.liveSessions() },
-      event_writer: { pending: sources.writerPending() },
+      event_writer: { pending: sources.writerPending(), stalled_ms: stalledMs },
       uptime_seconds: Math.round(process.uptime()),
     };
-    return reply.status(up ? 200 : 503).send(body);
+    return reply.status(unavailable ? 503 : 200).send(body);
   });
 
   app.get('/metrics', {

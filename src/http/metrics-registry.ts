@@ -1,7 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app instance, so tests can build several apps in one process. */
-export function createMetrics(sources: { liveSessions(): number; writerPending(): number; writerRoundTrips(): number }) {
+export function createMetrics(sources: {
+  liveSessions(): number;
+  writerPending(): number;
+  writerRoundTrips(): number;
+  writerStalledMs(): number;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
   // The one default that tells an outsider which Node release (and so which known flaws) runs
@@ -26,6 +31,16 @@ export function createMetrics(sources: { liveSessions(): number; writerPending()
     }),
     frameErrors: new Counter({ name: 'parley_frame_errors_total', help: 'Error frames sent, by code', labelNames: ['code'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_slow_consumers_total', help: 'Sockets closed for reading too slowly', registers: [registry] }),
+    badFrameCloses: new Counter({
+      name: 'parley_ws_bad_frame_closes_total',
+      help: 'Sockets closed for sending bad frames past their budget',
+      registers: [registry],
+    }),
+    eventsPoisoned: new Counter({
+      name: 'parley_event_write_poisoned_total',
+      help: 'Events the database refused for their data, each logged as a write_failed event instead',
+      registers: [registry],
+    }),
     finalized: new Counter({ name: 'parley_sessions_finalized_total', help: 'Sessions finalized', registers: [registry] }),
   };
   new Gauge({ name: 'parley_live_sessions', help: 'Sessions held in memory', registers: [registry], collect() { this.set(sources.liveSessions()); } });
@@ -35,6 +50,12 @@ export function createMetrics(sources: { liveSessions(): number; writerPending()
     help: 'Database round trips made by the event writer',
     registers: [registry],
     collect() { this.set(sources.writerRoundTrips()); },
+  });
+  new Gauge({
+    name: 'parley_event_writer_stalled_seconds',
+    help: 'How long the batch being written has waited for the database (0 when none waits)',
+    registers: [registry],
+    collect() { this.set(sources.writerStalledMs() / 1000); },
   });
   return metrics;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from '../protocol/index.js';
 
 /**
  * `user_id` as a query parameter: given once (a repeated one arrives as a list), up to 256
@@ -8,7 +9,8 @@ import { z } from 'zod';
 export const userIdParamSchema = z
   .string({ error: 'user_id must be given once, as text' })
   .max(256, 'user_id is longer than 256 characters')
-  .regex(/^\P{Cc}*$/u, 'user_id must not contain control characters');
+  .regex(/^\P{Cc}*$/u, 'user_id must not contain control characters')
+  .refine(isStorableText, 'user_id must be well-formed text (no lone surrogate)');
 
 /** The WebSocket's `user_id`: null when absent or empty, or the sentence saying what is wrong. */
 export function readUserIdParam(raw: unknown): { userId: string | null; problem?: never } | { userId?: never; problem: string } {

@@ -2,8 +2,10 @@ import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { ParleyError, toParleyError } from '../errors/index.js';
-import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
+import { clientFrameSchema, sessionIdSchema, toStorableText, type ClientFrame } from '../protocol/index.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
+import { hasRoomFor } from '../sessions/subscriber.js';
+import { BadFrameBudget } from './bad-frame-budget.js';
 import type { Metrics } from './metrics-registry.js';
 import { readUserIdParam } from './user-id-param.js';
 
@@ -11,22 +13,52 @@ export interface WebSocketRouteOptions {
   hub: SessionHub;
   isAllowed: (request: FastifyRequest) => boolean;
   maxFrameBytes: number;
+  /** Unread bytes past which a socket is closed (WS_BUFFER_HARD_BYTES), also before it is attached. */
+  hardBufferBytes: number;
   metrics: Metrics;
 }
+
+/** Refused frames a socket may send at once, and per second after that. */
+const badFrameBurst = 20;
+const badFramesPerSecond = 1;
+/**
+ * Frames waiting for the one before them (a message waits for its ack): past this many the
+ * socket stops being read until they are handled, so a client cannot queue work without bound.
+ */
+const maxWaitingFrames = 64;
 
 /**
  * `/ws/session/{session_id}`: parses frames (bad ones get an `error` frame, the socket stays
  * open) and hands good ones to the session, in arrival order. Frames that arrive while the
- * session is still loading wait; none are dropped.
+ * session is still loading wait; none are dropped. Everything sent to the socket, error
+ * frames and pongs included, goes through its buffer limit, and a socket that sends bad
+ * frames past its budget is closed (1008 `bad_frame`).
  */
-export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, metrics }) => {
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, hardBufferBytes, metrics }) => {
   app.get<{ Params: { sessionId: string }; Querystring: { user_id?: unknown; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
     { websocket: true, schema: { hide: true } },
     (socket, request) => {
+      let attachment: Attachment | null = null;
+      const close = (code: number, reason: string) => {
+        // A socket paused for its waiting frames must be read again to take the client's close.
+        socket.resume();
+        if (attachment) attachment.subscriber.close(code, reason);
+        else socket.close(code, reason);
+      };
+      const closeSlow = () => {
+        metrics.slowConsumers.inc();
+        close(1008, 'slow_consumer');
+      };
+      const send = (serialized: string) => {
+        if (attachment) return attachment.subscriber.send(serialized);
+        if (socket.readyState !== socket.OPEN) return;
+        if (!hasRoomFor(socket, serialized.length, hardBufferBytes)) return closeSlow();
+        socket.send(serialized);
+      };
       const sendError = (error: ParleyError) => {
         metrics.frameErrors.inc({ code: error.code });
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(error.toFrame()));
+        send(JSON.stringify(error.toFrame()));
       };
       if (!isAllowed(request)) {
         sendError(new ParleyError('unauthorized', 'This server needs its API token: connect with ?token=...'));
@@ -50,13 +82,33 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       }
 
       metrics.connections.inc();
-      let attachment: Attachment | null = null;
       let chain: Promise<void> = Promise.resolve();
+      const budget = new BadFrameBudget(badFrameBurst, badFramesPerSecond);
+      let waitingFrames = 0;
+
+      // Protocol-level pings are answered here rather than by ws, so their pongs count against the buffer limit too.
+      socket.on('ping', (data: Buffer) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (!hasRoomFor(socket, data.length + 2, hardBufferBytes)) return closeSlow();
+        socket.pong(data);
+      });
 
       // Registered before the (async) attach so that early frames queue instead of vanishing.
       socket.on('message', (data: RawData, isBinary: boolean) => {
+        // After a close, frames still arrive until the client answers it: they are not read.
+        if (socket.readyState !== socket.OPEN) return;
         const frame = parseFrame(data, isBinary, maxFrameBytes);
+        if (frame instanceof ParleyError && !budget.spend()) {
+          metrics.badFrameCloses.inc();
+          sendError(new ParleyError('bad_frame', 'Too many bad frames; the connection is closed.'));
+          close(1008, 'bad_frame');
+          return;
+        }
+        waitingFrames += 1;
+        if (waitingFrames > maxWaitingFrames) socket.pause();
         chain = chain.then(async () => {
+          waitingFrames -= 1;
+          if (socket.isPaused && waitingFrames <= maxWaitingFrames / 4) socket.resume();
           if (frame instanceof ParleyError) return sendError(frame);
           if (!attachment) return;
           try {
@@ -106,13 +158,18 @@ function parseFrame(data: RawData, isBinary: boolean, maxFrameBytes: number): Cl
     return new ParleyError('bad_frame', 'The frame is not valid JSON.');
   }
   const result = clientFrameSchema.safeParse(parsed);
-  if (result.success) return result.data;
+  if (result.success) {
+    // What is stored, and what the ack carries back, is this text (well-formed-text.ts).
+    return result.data.type === 'message' ? { ...result.data, content: toStorableText(result.data.content) } : result.data;
+  }
   const type = (parsed as { type?: unknown } | null)?.type;
   if (typeof parsed !== 'object' || parsed === null || typeof type !== 'string') {
     return new ParleyError('bad_frame', 'The frame must be a JSON object with a string "type".');
   }
   if (!['message', 'cancel', 'ping'].includes(type)) {
-    return new ParleyError('bad_frame', `Unknown frame type "${type}"; expected message, cancel or ping.`);
+    // Quoted back only when short: an error frame must not echo a frame's worth of text.
+    const named = type.length <= 40 ? ` "${type}"` : '';
+    return new ParleyError('bad_frame', `Unknown frame type${named}; expected message, cancel or ping.`);
   }
   const detail = result.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
   return new ParleyError('bad_frame', `Invalid ${type} frame: ${detail}`);

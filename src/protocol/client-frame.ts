@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import { isStorableText } from './well-formed-text.js';
 
-/** What a client may send on `/ws/session/{id}`. Size limits are applied by the socket before parsing. */
+/**
+ * What a client may send on `/ws/session/{id}`. Size limits are applied by the socket before
+ * parsing; `content` is made storable there too (well-formed-text.ts). An `id` is a key the
+ * client compares, so one that would need replacing is refused instead.
+ */
 export const messageFrameSchema = z.object({
   type: z.literal('message'),
   content: z.string().min(1, 'content must not be empty'),
-  id: z.string().min(1).max(128).optional(),
+  id: z.string().min(1).max(128).refine(isStorableText, 'id must be well-formed text without U+0000').optional(),
   interrupt: z.boolean().optional(),
 });
 

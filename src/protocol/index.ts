@@ -2,3 +2,4 @@ export * from './session-id.js';
 export * from './client-frame.js';
 export * from './server-frame.js';
 export * from './history.js';
+export * from './well-formed-text.js';

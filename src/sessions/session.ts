@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { ParleyError, toParleyError } from '../errors/index.js';
+import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
-import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
+import { toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent } from '../store/types.js';
 import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState } from './admission.js';
@@ -279,12 +279,13 @@ export class Session {
         },
         emitAt: (seq, frame) => this.#emitNumbered(seq, frame),
         record: (event, seq) => {
-          const full: NewEvent = { session_id: this.id, seq, ...event };
+          // The history the model and a resuming client get holds the text as the log stores it.
+          const full: NewEvent = { session_id: this.id, seq, ...event, content: event.content === null ? null : toStorableText(event.content) };
           this.#pushHistory(full);
           return this.dependencies.writer.append(full).then(
             () => true,
             (error: unknown) => {
-              this.dependencies.onWriteError?.(error);
+              this.#reportWriteError(error);
               return false;
             },
           );
@@ -361,6 +362,17 @@ export class Session {
     } else {
       for (const subscriber of this.#subscribers) subscriber.send(frame.serialized);
     }
+  }
+
+  /**
+   * An event of the turn the database refused (the log holds a `write_failed` event in its
+   * place): every socket is told, outside the turn's numbering since the turn may be over.
+   */
+  #reportWriteError(error: unknown): void {
+    this.dependencies.onWriteError?.(error);
+    if (!isParleyError(error) || error.code !== 'write_failed') return;
+    const serialized = JSON.stringify(error.toFrame());
+    for (const subscriber of this.#subscribers) subscriber.send(serialized);
   }
 
   #pushHistory(event: NewEvent): void {

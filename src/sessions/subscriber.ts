@@ -12,6 +12,15 @@ const drainPollMs = 15;
 const slowConsumer = new ParleyError('slow_consumer', 'The connection read too slowly; reconnect with after=<last seq> to resume.');
 
 /**
+ * Whether `bytes` more fit under the socket's hard limit of unread bytes. Every frame a socket
+ * gets is checked here first, before and after it is attached to a session; past the limit
+ * nothing is sent and the socket is closed (1008 `slow_consumer`).
+ */
+export function hasRoomFor(socket: WebSocket, bytes: number, hardBytes: number): boolean {
+  return socket.bufferedAmount + bytes <= hardBytes;
+}
+
+/**
  * One socket attached to a session. Frames arrive already serialized (each frame is
  * stringified once for all sockets). While the socket's buffer is high, consecutive token
  * frames are merged into one carrying the last merged `seq`, so a slow reader costs the
@@ -66,7 +75,7 @@ export class Subscriber {
   }
 
   #write(serialized: string): void {
-    if (this.socket.bufferedAmount + serialized.length > this.limits.hardBytes) return this.#closeSlow();
+    if (!hasRoomFor(this.socket, serialized.length, this.limits.hardBytes)) return this.#closeSlow();
     this.socket.send(serialized);
   }
 

@@ -1,4 +1,5 @@
 import { ParleyError } from '../errors/index.js';
+import { isDataError, sqlState } from './data-error.js';
 import type { NewEvent, SessionStore } from './types.js';
 
 export interface EventWriterOptions {
@@ -9,6 +10,8 @@ export interface EventWriterOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   onError?: (error: unknown, attempt: number) => void;
+  /** The database refused this event for its data (see the class comment). */
+  onPoisoned?: (event: NewEvent, error: unknown) => void;
 }
 
 interface Entry {
@@ -19,6 +22,8 @@ interface Entry {
   deadline?: NodeJS.Timeout;
   /** performance.now() past which the caller has been told the event was not stored. */
   expiresAt?: number;
+  /** A `write_failed` event standing in for a refused one; refused in turn, it is dropped. */
+  standIn?: boolean;
 }
 
 interface FlushWaiter {
@@ -28,6 +33,9 @@ interface FlushWaiter {
 
 const storageUnavailable = () =>
   new ParleyError('storage_unavailable', 'The database is not answering; the message was not stored. Try again.');
+const writeFailed = () =>
+  new ParleyError('write_failed', 'The database refused to store this event; it is logged as failed and the conversation goes on.');
+const ignore = () => undefined;
 
 /**
  * The one ordered, batched writer of session events (DESIGN.md). One write is in flight at
@@ -35,6 +43,14 @@ const storageUnavailable = () =>
  * many sessions share a round trip. A failed write is retried with backoff, forever: events
  * are never dropped nor reordered. Only an append with a deadline (a user message whose ack
  * is waiting) may give up, and only while it is still queued.
+ *
+ * A write the database refuses for its data (data-error.ts) would fail the same way forever
+ * and hold every session's events behind it. Such a batch is written again in halves, in
+ * order, down to the single refused events: the others are written, and each refused event
+ * gets a `write_failed` event in its place (same session and seq, metadata built only from
+ * the event's type and length and the SQLSTATE, so it cannot be refused in turn) while its
+ * append rejects with `write_failed`. A refused batch of n events with one bad row costs
+ * about 2·log2(n) more round trips.
  */
 export class EventWriter {
   readonly #store: Pick<SessionStore, 'appendEvents'>;
@@ -43,6 +59,7 @@ export class EventWriter {
   readonly #retryBaseMs: number;
   readonly #retryMaxMs: number;
   readonly #onError: ((error: unknown, attempt: number) => void) | undefined;
+  readonly #onPoisoned: ((event: NewEvent, error: unknown) => void) | undefined;
 
   #queue: Entry[] = [];
   #inFlight: Entry[] = [];
@@ -56,8 +73,13 @@ export class EventWriter {
   /** True while appendEvents runs: entries then are awaited, never abandoned. */
   #writing = false;
 
+  /** performance.now() when the batch being written was taken from the queue. */
+  #batchStartedAt: number | null = null;
+
   roundTrips = 0;
   failures = 0;
+  /** Events the database refused for their data (stand-ins included). */
+  poisoned = 0;
 
   constructor(store: Pick<SessionStore, 'appendEvents'>, options: EventWriterOptions = {}) {
     this.#store = store;
@@ -66,11 +88,20 @@ export class EventWriter {
     this.#retryBaseMs = Math.max(0, options.retryBaseMs ?? 50);
     this.#retryMaxMs = Math.max(this.#retryBaseMs, options.retryMaxMs ?? 2_000);
     this.#onError = options.onError;
+    this.#onPoisoned = options.onPoisoned;
   }
 
   /** Events queued or being written. */
   get pending(): number {
     return this.#queue.length + this.#inFlight.length;
+  }
+
+  /**
+   * How long the batch being written has waited: a few milliseconds while the database
+   * answers, growing while it fails or hangs. /health turns 503 past a bound.
+   */
+  get stalledMs(): number {
+    return this.#batchStartedAt === null || this.#inFlight.length === 0 ? 0 : performance.now() - this.#batchStartedAt;
   }
 
   /** Resolves once the event is durably written; see the class comment for `deadlineMs`. */
@@ -144,14 +175,10 @@ export class EventWriter {
     try {
       while (this.#queue.length > 0 && !this.#stopped) {
         this.#inFlight = this.#queue.splice(0, this.#maxBatch);
+        this.#batchStartedAt = performance.now();
         const written = await this.#writeWithRetry();
+        this.#batchStartedAt = null;
         if (!written) return;
-        const batch = this.#inFlight;
-        this.#inFlight = [];
-        for (const entry of batch) {
-          clearTimeout(entry.deadline);
-          entry.resolve();
-        }
         this.#settleFlushes();
       }
     } finally {
@@ -162,27 +189,42 @@ export class EventWriter {
   /**
    * Writes #inFlight, retrying. Between attempts, entries whose deadline passed leave the
    * batch (their caller is told), so a dead database never holds a user's message hostage.
+   * After a data error the next attempt isolates the refused events instead of retrying.
    * False only when `close` stopped the writer while it was retrying.
    */
   async #writeWithRetry(): Promise<boolean> {
+    let isolating = false;
     for (let attempt = 1; ; attempt += 1) {
-      if (this.#inFlight.length === 0) return true;
+      if (this.#inFlight.length === 0) return !this.#stopped;
       try {
         this.#writing = true;
-        await this.#store.appendEvents(this.#inFlight.map((entry) => entry.event));
+        if (isolating) {
+          await this.#writeAroundRefused();
+        } else {
+          await this.#store.appendEvents(this.#inFlight.map((entry) => entry.event));
+          this.roundTrips += 1;
+          this.#inFlight.forEach(settle);
+          this.#inFlight = [];
+        }
         this.#writing = false;
-        this.roundTrips += 1;
         return !this.#stopped;
       } catch (error) {
         this.#writing = false;
         this.failures += 1;
+        if (this.#stopped) return false;
+        if (isDataError(error)) {
+          // No wait: the same rows would fail the same way; the next attempt splits them.
+          if (this.#inFlight.length === 1) this.#refuse(this.#inFlight[0]!, error);
+          isolating = this.#inFlight.length > 0;
+          continue;
+        }
+        isolating = false;
         this.#expireInFlight();
         try {
           this.#onError?.(error, attempt);
         } catch {
           // A failing logger must not stop the writer.
         }
-        if (this.#stopped) return false;
         const delay = Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** Math.min(attempt - 1, 30));
         await new Promise<void>((resolve) => {
           this.#wakeRetry = resolve;
@@ -192,6 +234,59 @@ export class EventWriter {
         if (this.#stopped) return false;
       }
     }
+  }
+
+  /**
+   * #inFlight failed as a whole for its data: writes it in halves, in order, splitting each
+   * half that fails again, until every refused event stands alone and is replaced by its
+   * `write_failed` stand-in. Written entries settle at once. A connection error stops the
+   * split and is thrown: what is left stays in #inFlight, in order, for the retry.
+   */
+  async #writeAroundRefused(): Promise<void> {
+    const groups = halves(this.#inFlight);
+    while (groups.length > 0 && !this.#stopped) {
+      const group = groups.shift()!;
+      try {
+        await this.#store.appendEvents(group.map((entry) => entry.event));
+        this.roundTrips += 1;
+        this.#inFlight = this.#inFlight.filter((entry) => !group.includes(entry));
+        group.forEach(settle);
+        this.#settleFlushes();
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        this.failures += 1;
+        if (group.length > 1) {
+          groups.unshift(...halves(group));
+          continue;
+        }
+        const standIn = this.#refuse(group[0]!, error);
+        if (standIn) groups.unshift([standIn]);
+      }
+    }
+  }
+
+  /**
+   * The database refused this event for its data: its caller is told (`write_failed`), and
+   * in #inFlight it gives way to a `write_failed` event with the same order, which is returned.
+   */
+  #refuse(entry: Entry, error: unknown): Entry | null {
+    this.poisoned += 1;
+    clearTimeout(entry.deadline);
+    entry.reject(writeFailed());
+    try {
+      this.#onPoisoned?.(entry.event, error);
+    } catch {
+      // A failing logger must not stop the writer.
+    }
+    const index = this.#inFlight.indexOf(entry);
+    if (entry.standIn) {
+      this.#inFlight.splice(index, 1);
+      this.#settleFlushes();
+      return null;
+    }
+    const standIn: Entry = { event: writeFailedEvent(entry.event, error), order: entry.order, resolve: ignore, reject: ignore, standIn: true };
+    this.#inFlight[index] = standIn;
+    return standIn;
   }
 
   #giveUp(entry: Entry): void {
@@ -232,4 +327,32 @@ export class EventWriter {
     }
     this.#flushWaiters = waiting;
   }
+}
+
+function settle(entry: Entry): void {
+  clearTimeout(entry.deadline);
+  entry.resolve();
+}
+
+function halves(entries: readonly Entry[]): Entry[][] {
+  if (entries.length < 2) return [entries.slice()];
+  const middle = Math.ceil(entries.length / 2);
+  return [entries.slice(0, middle), entries.slice(middle)];
+}
+
+/** What is kept of a refused event: nothing a user wrote, only what cannot itself be refused. */
+function writeFailedEvent(refused: NewEvent, error: unknown): NewEvent {
+  const seq = Number.isSafeInteger(refused.seq) ? refused.seq : 0;
+  return {
+    session_id: refused.session_id,
+    event_type: 'write_failed',
+    content: null,
+    metadata: {
+      refused_event_type: refused.event_type,
+      refused_seq: seq,
+      content_length: typeof refused.content === 'string' ? refused.content.length : null,
+      sqlstate: sqlState(error) ?? null,
+    },
+    seq,
+  };
 }

@@ -14,6 +14,18 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
 
 const { dataDir } = workerData as PgliteWorkerData;
+
+/**
+ * PGlite decodes each text value with a default TextDecoder, which drops a leading U+FEFF:
+ * a message that starts with one came back one character short. This thread's decoders keep
+ * it, as postgres.js does; set before PGlite creates its decoders.
+ */
+class TextDecoderKeepingByteOrderMark extends TextDecoder {
+  constructor(label?: string, options?: ConstructorParameters<typeof TextDecoder>[1]) {
+    super(label, { ...options, ignoreBOM: true });
+  }
+}
+globalThis.TextDecoder = TextDecoderKeepingByteOrderMark;
 const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void; ended: Promise<unknown> }>();
 let nextTransaction = 1;
 // Thrown inside PGlite's transaction callback to make it roll back; caught right after.

@@ -1,4 +1,6 @@
 import { ParleyError } from '../errors/index.js';
+import { isStorableText, toStorableText } from '../protocol/well-formed-text.js';
+import { UnserializableEventsError } from './data-error.js';
 import type { Database, EventPage, SessionPage, SessionRow, SessionStore, StoredEvent } from './types.js';
 
 /**
@@ -163,9 +165,13 @@ export function createSessionStore(database: Database): SessionStore {
 
     async appendEvents(events) {
       if (events.length === 0) return;
-      await database.query(appendEventsSql, [
-        toStorableJson(events.map(({ session_id, event_type, content, metadata, seq }) => ({ session_id, event_type, content, metadata, seq }))),
-      ]);
+      let batch: string;
+      try {
+        batch = toStorableJson(events.map(({ session_id, event_type, content, metadata, seq }) => ({ session_id, event_type, content, metadata, seq })));
+      } catch (error) {
+        throw new UnserializableEventsError({ cause: error });
+      }
+      await database.query(appendEventsSql, [batch]);
     },
 
     async readSeqReservation(sessionId) {
@@ -246,7 +252,7 @@ export function createSessionStore(database: Database): SessionStore {
         `UPDATE sessions
          SET is_active = false, end_time = now(), summary = $2, metadata = sessions.metadata || $3::text::jsonb
          WHERE session_id = $1`,
-        [sessionId, summary, toStorableJson(metadata)],
+        [sessionId, toStorableText(summary), toStorableJson(metadata)],
       );
     },
 
@@ -300,9 +306,19 @@ function toObject(value: unknown): Record<string, unknown> {
   return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
 }
 
-/** PostgreSQL text and jsonb refuse U+0000; one such character must not fail a batch forever. */
+/**
+ * JSON that `jsonb` takes: every string and every key made storable (lone surrogates and U+0000
+ * replaced, well-formed-text.ts), so no text can fail a batch. A bigint becomes its digits.
+ */
 function toStorableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? item.replaceAll('\u0000', '\uFFFD') : item));
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item === 'string') return toStorableText(item);
+    if (typeof item === 'bigint') return item.toString();
+    if (item !== null && typeof item === 'object' && !Array.isArray(item) && !Object.keys(item).every(isStorableText)) {
+      return Object.fromEntries(Object.entries(item).map(([key, entry]) => [toStorableText(key), entry]));
+    }
+    return item;
+  });
 }
 
 function pageLimit(limit: number): number {

@@ -220,6 +220,35 @@ describe.each(databaseVariants)('session store on $kind', (variant) => {
       expect((await store.loadEvents('talk'))[0]!.content).toBe('before\uFFFDafter');
     });
 
+    it('stores lone surrogates as U+FFFD in content, metadata values and keys, and keeps pairs whole', async () => {
+      await store.appendEvents([
+        {
+          session_id: 'talk',
+          event_type: 'tool_result',
+          content: 'cut \ud83d here, whole \ud83d\ude00, stray \ude00',
+          metadata: { result: { ['key \udfff']: ['\ud800', 'שלום 👍🏽'] }, count: 10n as unknown as number },
+          seq: 1,
+        },
+        userMessage('talk', 2, 'after it'),
+      ]);
+      const [stored, next] = await store.loadEvents('talk');
+      expect(stored).toMatchObject({
+        content: 'cut \uFFFD here, whole 😀, stray \uFFFD',
+        metadata: { result: { ['key \uFFFD']: ['\uFFFD', 'שלום 👍🏽'] }, count: '10' },
+      });
+      expect(next!.content).toBe('after it');
+    });
+
+    it('gives back text that starts with a byte order mark, whole', async () => {
+      await store.appendEvents([userMessage('talk', 1, '\ufeff'), userMessage('talk', 2, '\ufeffhello')]);
+      expect((await store.loadEvents('talk')).map((event) => event.content)).toStrictEqual(['\ufeff', '\ufeffhello']);
+    });
+
+    it('stores a summary holding a NUL or a lone surrogate', async () => {
+      await store.completeFinalize('talk', 'nul \u0000 and \ud800', {});
+      expect((await store.getSession('talk'))!.summary).toBe('nul \uFFFD and \uFFFD');
+    });
+
     it('skips events of a session that no longer exists instead of failing the batch', async () => {
       await store.appendEvents([userMessage('gone', 1, 'lost'), userMessage('talk', 1, 'kept')]);
       expect((await store.loadEvents('talk')).map((event) => event.content)).toStrictEqual(['kept']);
