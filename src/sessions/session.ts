@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
@@ -268,7 +267,6 @@ export class Session {
     this.#firstTokenPending = true;
     const history = this.#history.slice();
     const turn = new Turn(
-      randomUUID(),
       (signal) => this.dependencies.runner.runTurn({ history, signal }),
       {
         token: (text) => this.#queueToken(text),

@@ -48,7 +48,7 @@ interface TurnProgress {
 export type EstimateUsage = (history: readonly HistoryItem[], text: string) => TurnUsage;
 
 /**
- * One assistant turn as a handle (LiveKit's SpeechHandle): an id, a closed set of states,
+ * One assistant turn as a handle (LiveKit's SpeechHandle): a closed set of states and
  * its own AbortController. `cancel` ends it at once: the text already delivered is what is
  * saved, marked cancelled or interrupted; the model stream is released in the background.
  */
@@ -65,7 +65,6 @@ export class Turn {
   readonly done: Promise<TurnResult>;
 
   constructor(
-    readonly id: string,
     events: (signal: AbortSignal) => AsyncGenerator<TurnEvent>,
     private readonly output: TurnOutput,
     private readonly history: readonly HistoryItem[],

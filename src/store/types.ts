@@ -7,7 +7,6 @@ export type EventType =
   | 'assistant_message'
   | 'tool_call'
   | 'tool_result'
-  | 'session_error'
   /** Stands where an event the database refused would be (event-writer.ts); not part of the history. */
   | 'write_failed';
 

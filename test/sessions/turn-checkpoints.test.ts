@@ -5,7 +5,7 @@ import { RecordingTurnOutput } from './support/recording-turn-output.js';
 import { TurnScript } from './support/turn-script.js';
 
 const start = (script: TurnScript, output: RecordingTurnOutput) =>
-  new Turn('turn-1', script.events, output, [{ type: 'user_message', content: 'tell me', seq: 1, created_at: '2026-01-01T00:00:00.000Z' }], estimateUsage);
+  new Turn(script.events, output, [{ type: 'user_message', content: 'tell me', seq: 1, created_at: '2026-01-01T00:00:00.000Z' }], estimateUsage);
 
 describe('a turn saving its answer in progress', () => {
   beforeEach(() => {

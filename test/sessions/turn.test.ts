@@ -9,7 +9,7 @@ import { TurnScript } from './support/turn-script.js';
 const history: HistoryItem[] = [{ type: 'user_message', content: 'what is 2+3?', seq: 1, created_at: '2026-01-01T00:00:00.000Z' }];
 
 function start(script: TurnScript, output = new RecordingTurnOutput()) {
-  return { turn: new Turn('turn-1', script.events, output, history, estimateUsage), output };
+  return { turn: new Turn(script.events, output, history, estimateUsage), output };
 }
 
 describe('a turn', () => {
