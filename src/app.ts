@@ -23,7 +23,7 @@ import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
 import { defaultCrashLimits } from './sessions/session.js';
 import { SessionHub } from './sessions/session-hub.js';
 import { isParleyError } from './errors/index.js';
-import { waitAtMost } from './sessions/wait-at-most.js';
+import { waitAtMost } from './time/wait-at-most.js';
 import { EventWriter } from './store/event-writer.js';
 import { SessionProgressWriter } from './store/session-progress-writer.js';
 import { openDatabase } from './store/open-database.js';

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { SessionStore } from '../store/types.js';
+import { waitAtMost } from '../time/wait-at-most.js';
 import { historyFromEvents } from './history-from-events.js';
 import { Session, type SessionDependencies } from './session.js';
 import type { Subscriber } from './subscriber.js';
@@ -95,14 +96,9 @@ export class SessionHub implements LiveSessions {
     this.#closing = true;
     const sessions = [...this.#sessions.values()];
     const finishing = Promise.all(sessions.map((session) => session.whenIdle()));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), graceMs);
-    });
-    if ((await Promise.race([finishing, timedOut])) === 'timeout') {
+    if (!(await waitAtMost(finishing, graceMs))) {
       await Promise.all(sessions.map((session) => session.stop()));
     }
-    clearTimeout(timer);
     for (const session of sessions) {
       session.giveBackSeqs();
       session.closeAll(1001, 'server shutting down');

@@ -2,7 +2,7 @@ import { ParleyError, toParleyError } from '../errors/index.js';
 import type { FinishReason, HistoryItem, TurnStatus, UnsequencedFrame } from '../protocol/index.js';
 import type { TurnEvent, TurnUsage } from '../llm/turn-event.js';
 import type { NewEvent } from '../store/types.js';
-import { waitAtMost } from './wait-at-most.js';
+import { waitAtMost } from '../time/wait-at-most.js';
 
 /** How a turn reaches the outside: the session numbers, fans out and logs what it emits. */
 export interface TurnOutput {

@@ -1,4 +1,5 @@
 import { ParleyError } from '../errors/index.js';
+import { waitAtMost } from '../time/wait-at-most.js';
 import { isDataError, sqlState } from './data-error.js';
 import type { NewEvent, SessionStore } from './types.js';
 
@@ -134,12 +135,7 @@ export class EventWriter {
    * fails what is left. Returns how many events were left unwritten.
    */
   async close(timeoutMs: number): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([this.flush(), timedOut]);
-    clearTimeout(timer);
+    await waitAtMost(this.flush(), timeoutMs);
     this.#stopped = true;
     const left = this.pending;
     if (left > 0) {

@@ -1,4 +1,5 @@
 import { ParleyError } from '../errors/index.js';
+import { waitAtMost } from '../time/wait-at-most.js';
 import type { SessionProgress, SessionStore, TurnCheckpoint } from './types.js';
 
 export interface SessionProgressWriterOptions {
@@ -93,9 +94,7 @@ export class SessionProgressWriter {
 
   /** Shutdown: waits up to `timeoutMs`, then stops. Returns how many sessions were left unwritten. */
   async close(timeoutMs: number): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    await waitAtMost(this.flush(), timeoutMs);
     this.#stopped = true;
     const left = this.pending;
     for (const entry of this.#pending.values()) for (const waiter of entry.reservation?.waiters ?? []) waiter.reject(stopped());
