@@ -190,7 +190,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     writerPending: () => writer.pending,
     metrics,
   });
-  await app.register(webRoutes, { version: packageJson.version });
+  await app.register(webRoutes, { version: packageJson.version, authMode: settings.API_TOKEN ? 'token' : 'open' });
 
   app.addHook('onReady', async () => {
     await finalizer.start();

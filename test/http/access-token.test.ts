@@ -38,6 +38,13 @@ describe('with API_TOKEN set', () => {
     await client.close();
   });
 
+  it('lets a WebSocket with ?access_token=, as the page sends it, hold a conversation', async () => {
+    const client = await TestClient.connect(server.wsUrl, 'guarded-page', { access_token: token });
+    const frames = await client.ask('what is 3+4?');
+    expect(TestClient.text(frames)).toContain('7');
+    await client.close();
+  });
+
   it('shows /metrics only to an operator with the token', async () => {
     const refused = await server.app.inject({ url: '/metrics' });
     expect(refused.statusCode).toBe(401);
