@@ -1,5 +1,5 @@
 import type { DoneFrame, ErrorFrame, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
-import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnStatus } from './chat-state.js';
+import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnError, TurnStatus } from './chat-state.js';
 import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
 
 export type ChatAction =
@@ -144,7 +144,7 @@ function applyDuplicateAck(state: ChatState, seq: number, id: string | undefined
 }
 
 function applyError(state: ChatState, frame: ErrorFrame): ChatState {
-  const error = { code: frame.code, message: frame.message };
+  const error: TurnError = { code: frame.code, message: frame.message, ...(frame.retry_after_s === undefined ? {} : { retryAfterS: frame.retry_after_s }) };
   const next = frame.seq === undefined ? state : { ...state, lastSeq: Math.max(state.lastSeq, frame.seq) };
   if (frame.seq !== undefined && frame.seq <= state.lastSeq) return state;
   // An error answering one of our messages: that message was not sent (or not stored).
