@@ -172,6 +172,21 @@ describe('signing in with Supabase on the page', () => {
     expect(views).toStrictEqual([{ kind: 'signed-in', who: 'ada@example.com', source: 'supabase' }]);
   });
 
+  it('refreshes once when the socket and the API are refused together', async () => {
+    const [first, second] = [await userToken('ada@example.com', 1), await userToken('ada@example.com', 2)];
+    const session = new SupabaseSession(first, second);
+    let refreshes = 0;
+    const refresh = session.refresh.bind(session);
+    session.refresh = () => {
+      refreshes += 1;
+      return refresh();
+    };
+    const { auth } = pageAuth({ config: withSupabase, supabase: session });
+    await auth.start();
+    expect(await Promise.all([auth.renew(first), auth.renew(first)])).toStrictEqual([second, second]);
+    expect(refreshes).toBe(1);
+  });
+
   it('ends the Supabase session when the server refuses it and it cannot be refreshed', async () => {
     const ada = await userToken('ada@example.com');
     const session = new SupabaseSession(ada, null);

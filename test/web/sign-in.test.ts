@@ -34,6 +34,8 @@ describe.runIf(hasChromium)('the sign-in step on a server with API_TOKEN', () =>
     expect(socketUrl.searchParams.get('access_token')).toBe(token);
     expect(socketUrl.searchParams.has('token')).toBe(false);
     expect(page.url()).not.toContain(token);
+    // Without SUPABASE_URL the Supabase client is never fetched.
+    expect(fixture.requests.filter((url) => url.includes('supabase'))).toStrictEqual([]);
 
     // A reload keeps the tab signed in.
     const sockets: WebSocket[] = [];

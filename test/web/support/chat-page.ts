@@ -33,11 +33,17 @@ export class ChatPageFixture {
     }
   }
 
-  /** A new browser context (its own storage, like another person) on `path`. */
-  /** `until`: what to wait for once the page has loaded (the chat connected, by default). */
+  /** A new browser context (its own storage, like another person) on `path`; `until`: what to wait for (the chat connected, by default). */
   async open(
     path = '/',
-    options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; reducedMotion?: 'reduce'; until?: string } = {},
+    options: {
+      viewport?: { width: number; height: number };
+      colorScheme?: 'light' | 'dark';
+      reducedMotion?: 'reduce';
+      until?: string;
+      /** Runs on the new page before it loads (routes, init scripts). */
+      prepare?: (page: Page) => Promise<void>;
+    } = {},
   ): Promise<Page> {
     const context = await this.browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}) });
     this.#contexts.push(context);
@@ -48,6 +54,7 @@ export class ChatPageFixture {
     page.on('console', (message) => {
       if (message.type() === 'error') this.pageErrors.push(message.text());
     });
+    await options.prepare?.(page);
     await page.goto(`${this.server.httpUrl}${path}`);
     await page.locator(options.until ?? '[data-connection="live"]').waitFor();
     return page;

@@ -46,6 +46,7 @@ export class PageAuth {
   #reason: string | null = null;
   #supabase: SupabaseSignIn | null = null;
   #starting: Promise<void> | null = null;
+  #renewing: Promise<string | null> | null = null;
   readonly #listeners = new Set<(view: AuthView) => void>();
 
   constructor(private readonly parts: PageAuthParts) {
@@ -83,8 +84,17 @@ export class PageAuth {
   async renew(stale: string | null): Promise<string | null> {
     const current = this.token();
     if (current !== null && current !== stale) return current;
-    if (this.parts.tokens.current?.source !== 'supabase' || this.#supabase === null) return null;
-    const fresh = await this.#supabase.refresh().catch(() => null);
+    const supabase = this.#supabase;
+    if (this.parts.tokens.current?.source !== 'supabase' || supabase === null) return null;
+    // The socket and an API call are often refused together: one refresh serves both, since
+    // a second would spend the refresh token the first just replaced.
+    this.#renewing ??= supabase
+      .refresh()
+      .catch(() => null)
+      .finally(() => {
+        this.#renewing = null;
+      });
+    const fresh = await this.#renewing;
     if (fresh === null || fresh === stale) return null;
     this.parts.tokens.set({ token: fresh, source: 'supabase' });
     return fresh;
