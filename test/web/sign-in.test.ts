@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import type { WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerOf, ChatPageFixture, phone, screenshot, sendMessage, waitForTurnEnd } from './support/chat-page.js';
@@ -82,6 +83,46 @@ describe.runIf(hasChromium)('the sign-in step on a server with API_TOKEN', () =>
     const fits = await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
     expect(fits).toBe(true);
     await screenshot(page, 'sign-in-phone');
+  });
+});
+
+describe.runIf(hasChromium)('a pasted token near its expiry', () => {
+  let fixture: ChatPageFixture;
+  let token: string;
+  beforeAll(async () => {
+    // The server takes this JWT as its API_TOKEN: the page reads its exp and email all the same.
+    token = await new SignJWT({ sub: 'user-ada', email: 'ada@example.com' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 4 * 60)
+      .sign(new TextEncoder().encode('a-secret-of-at-least-thirty-two-characters'));
+    fixture = await ChatPageFixture.start({ API_TOKEN: token });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('says when it expires, refuses a wrong replacement in words, and takes a good one in place', async () => {
+    const page = await fixture.open('/', { until: signInStep });
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-connection="live"]').waitFor();
+    expect(await page.locator('[data-signed-in-as]').innerText()).toBe('ada@example.com');
+    const note = page.locator('[data-token-expiry]');
+    expect(await note.locator('[role="status"]').innerText()).toMatch(/^Your token expires in [34] min( \d+ s)?; paste a new one\.$/);
+
+    await note.getByLabel('New access token').fill('not-the-right-token-9876');
+    await note.getByRole('button', { name: 'Use it' }).click();
+    await note.getByText('The server refused the token:').waitFor();
+    expect(await page.locator('[data-connection="live"]').count()).toBe(1);
+
+    // A token the server takes replaces it without leaving the conversation.
+    await sendMessage(page, 'What is 6*7?');
+    await waitForTurnEnd(page, 0);
+    await note.getByLabel('New access token').fill(token);
+    await note.getByRole('button', { name: 'Use it' }).click();
+    await note.getByText('The server refused the token:').waitFor({ state: 'detached' });
+    expect(await note.getByLabel('New access token').inputValue()).toBe('');
+    expect(await page.locator('article.turn').count()).toBe(1);
   });
 });
 
