@@ -55,6 +55,12 @@ describe('with API_TOKEN set', () => {
     expect(allowed.body).toMatch(/parley_ws_connections/);
   });
 
+  it('tells the page that it must sign in, without showing the token', async () => {
+    const response = await server.app.inject({ url: '/', headers: { accept: 'application/json' } });
+    expect(response.json().auth).toStrictEqual({ mode: 'token' });
+    expect(response.body).not.toContain(token);
+  });
+
   it('keeps /health and the page open', async () => {
     expect((await server.app.inject({ url: '/health' })).statusCode).toBe(200);
     expect((await server.app.inject({ url: '/', headers: { accept: 'application/json' } })).statusCode).toBe(200);

@@ -179,6 +179,12 @@ describe('the chat reducer', () => {
     expect(state.notice).toStrictEqual({ code: 'quota_exceeded', message: 'quota used', recoverable: true, retryAfterS: 11_520 });
   });
 
+  it('drops the notice of a refused token once a renewed one gets the session back', () => {
+    const refused = run(frames(session(), { type: 'error', code: 'unauthorized', message: 'The token has expired.', recoverable: false }));
+    expect(refused.notice?.code).toBe('unauthorized');
+    expect(chatReducer(refused, { type: 'frame', frame: session({ resumed: true }) }).notice).toBeNull();
+  });
+
   it('attaches a model error to the turn and shows other errors as a notice', () => {
     const state = run(frames(
       session(),

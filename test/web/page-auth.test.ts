@@ -133,6 +133,13 @@ describe('signing in on the page', () => {
     expect(auth.view).toStrictEqual({ kind: 'signed-out', reason: null, emailSignIn: false });
   });
 
+  it('asks for a sign-in when a server that said it was open refuses the page after all', async () => {
+    const { auth } = pageAuth({ config: { mode: 'open' }, fromAddress: operatorToken });
+    await auth.start();
+    auth.refused(null, unauthorized('This server needs a token.'));
+    expect(auth.view).toStrictEqual({ kind: 'signed-out', reason: null, emailSignIn: false });
+  });
+
   it('signs out: the token is gone and the sign-in step is back', async () => {
     const { auth } = pageAuth({ config: { mode: 'token' }, fromAddress: operatorToken });
     await auth.start();

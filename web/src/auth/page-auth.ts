@@ -102,7 +102,7 @@ export class PageAuth {
 
   /** The server refused `stale` (or asked for a token while none was sent): sign in again, saying why. */
   refused(stale: string | null, problem: Problem): void {
-    const current = this.parts.tokens.current;
+    const current = this.credential;
     if (current !== null && current.token !== stale) return;
     this.#mode = 'token';
     // Refused with no token at all: the sign-in step's own words say a sign-in is needed.

@@ -125,9 +125,12 @@ function applySession(state: ChatState, frame: SessionFrame): ChatState {
     turns,
     lastSeq: serverForgot ? historySeq : Math.max(state.lastSeq, historySeq),
     turnInProgress: frame.turn_in_progress,
-    notice: state.notice?.code === 'shutting_down' || state.notice?.code === 'slow_consumer' ? null : state.notice,
+    notice: state.notice !== null && goneOnReconnect.has(state.notice.code) ? null : state.notice,
   };
 }
+
+/** Notices about the connection that a new `session` frame answers: the page got back in (with a renewed token, for `unauthorized`). */
+const goneOnReconnect = new Set(['shutting_down', 'slow_consumer', 'unauthorized']);
 
 /** The message was accepted before (a resend after a reconnect): it must not show twice. */
 function applyDuplicateAck(state: ChatState, seq: number, id: string | undefined): ChatState {
