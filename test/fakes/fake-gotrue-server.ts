@@ -19,7 +19,7 @@ export interface FakeGoTrueUser {
  */
 export class FakeGoTrueServer extends FakeHttpServer {
   constructor(readonly user: FakeGoTrueUser) {
-    super(async (recorded, response) => answer(recorded, response, user));
+    super((recorded, response) => Promise.resolve(answer(recorded, response, user)));
   }
 
   /** The requests supabase-js made, without preflights. */
@@ -28,7 +28,7 @@ export class FakeGoTrueServer extends FakeHttpServer {
   }
 }
 
-async function answer(recorded: RecordedRequest, response: ServerResponse, user: FakeGoTrueUser): Promise<void> {
+function answer(recorded: RecordedRequest, response: ServerResponse, user: FakeGoTrueUser): void {
   const origin = String(recorded.headers.origin ?? '*');
   const cors = {
     'access-control-allow-origin': origin,
@@ -49,7 +49,7 @@ async function answer(recorded: RecordedRequest, response: ServerResponse, user:
     return user.issued.includes(bearer) ? send(200, userJson) : send(401, { code: 401, error_code: 'bad_jwt', msg: 'invalid JWT' });
   }
   if (recorded.method === 'POST' && url.pathname === '/auth/v1/token' && url.searchParams.get('grant_type') === 'refresh_token') {
-    const next = user.refreshes.get(String(recorded.body?.refresh_token));
+    const next = user.refreshes.get(String((recorded.body as { refresh_token?: unknown } | undefined)?.refresh_token));
     if (next === undefined) return send(400, { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token: Refresh Token Not Found' });
     user.issued.push(next.accessToken);
     const expiresIn = 3600;

@@ -50,7 +50,7 @@ describe.runIf(hasChromium)('the Supabase email sign-in', () => {
     await page.route(`${fixture.server.httpUrl}/`, async (route) => {
       if (route.request().resourceType() !== 'fetch') return route.continue();
       const response = await route.fetch();
-      const body = await response.json();
+      const body = (await response.json()) as { auth: Record<string, unknown> };
       body.auth.supabase = { url: goTrue.url, anon_key: 'anon-key-for-tests' };
       await route.fulfill({ response, json: body });
     });
@@ -69,12 +69,12 @@ describe.runIf(hasChromium)('the Supabase email sign-in', () => {
     // Following the link (from a mail client: a fresh load): GoTrue redirects to the page with the session in the fragment.
     await page.goto('about:blank');
     const link = new URLSearchParams({ access_token: stale, expires_in: '3600', expires_at: String(expiresAt), refresh_token: 'refresh-0', token_type: 'bearer', type: 'magiclink' });
-    await page.goto(`${returnTo}#${link}`);
+    await page.goto(`${returnTo}#${link.toString()}`);
     await page.locator('[data-connection="live"]').waitFor();
     expect(await page.locator('[data-signed-in-as]').innerText()).toBe('ada@example.com');
     expect(await page.locator('.banner[data-code="unauthorized"]').count()).toBe(0);
     expect(page.url()).not.toContain('access_token');
-    expect(goTrue.calls().filter((call) => call.url === '/auth/v1/token?grant_type=refresh_token').map((call) => call.body)).toStrictEqual([
+    expect(goTrue.calls().filter((call) => call.url === '/auth/v1/token?grant_type=refresh_token').map((call) => call.body as unknown)).toStrictEqual([
       { refresh_token: 'refresh-0' },
     ]);
     const tokensSent = fixture.sockets.map((url) => new URL(url).searchParams.get('access_token'));

@@ -20,9 +20,9 @@ export class ChatController {
     this.#socket = new SessionSocket({
       sessionId,
       userId,
-      token: access.token,
-      renewToken: access.renewToken,
-      onRefused: access.onRefused,
+      token: () => access.token(),
+      renewToken: (stale) => access.renewToken(stale),
+      onRefused: (refusal) => access.onRefused(refusal),
       lastSeq: () => this.store.state.lastSeq,
       onStatus: (status) => this.store.dispatch({ type: 'connection', status }),
       onFrame: (frame) => {

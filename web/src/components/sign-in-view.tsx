@@ -39,7 +39,7 @@ export function SignInView({ auth, reason, emailSignIn }: Props) {
   };
 
   const tokenForm = (
-    <form class="sign-in-form" onSubmit={submitToken}>
+    <form class="sign-in-form" onSubmit={(event) => void submitToken(event)}>
       <label for="sign-in-token">Access token</label>
       <div class="sign-in-row">
         <input
@@ -70,7 +70,7 @@ export function SignInView({ auth, reason, emailSignIn }: Props) {
         {reason ? <p class="sign-in-problem" role="alert" data-sign-in-problem="reason">{reason}</p> : null}
         {emailSignIn ? (
           <>
-            <form class="sign-in-form" onSubmit={submitEmail}>
+            <form class="sign-in-form" onSubmit={(event) => void submitEmail(event)}>
               <label for="sign-in-email">Email</label>
               <div class="sign-in-row">
                 <input

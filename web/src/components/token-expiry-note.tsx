@@ -40,7 +40,7 @@ export function TokenExpiryNote({ auth }: { auth: PageAuth }) {
         {left > 0 ? `Your token expires in ${formatWait(left / 1000)}; paste a new one.` : 'Your token has expired; paste a new one.'}
         {problem ? <span class="expiry-problem"> {problem}</span> : null}
       </span>
-      <form class="sign-in-row" onSubmit={submit}>
+      <form class="sign-in-row" onSubmit={(event) => void submit(event)}>
         <input type="password" aria-label="New access token" autocomplete="off" spellcheck={false} value={pasted} onInput={(event) => setPasted(event.currentTarget.value)} />
         <button type="submit" class="button small" disabled={pasted.trim() === ''}>Use it</button>
       </form>
