@@ -228,7 +228,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     writerStallLimitMs: settings.ACK_TIMEOUT_MS,
     metrics,
   });
-  await app.register(webRoutes, { version: packageJson.version });
+  await app.register(webRoutes, { version: packageJson.version, authMode: settings.API_TOKEN ? 'token' : 'open' });
 
   app.addHook('onReady', async () => {
     await finalizer.start();

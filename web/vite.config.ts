@@ -19,6 +19,11 @@ export default defineConfig({
   server: {
     // `npx vite --config web/vite.config.ts` against a server running on the default port.
     proxy: {
+      // GET / as JSON tells the page whether to sign in; as HTML it is Vite's own page.
+      '^/$': {
+        target: 'http://127.0.0.1:8000',
+        bypass: (request) => ((request.headers.accept ?? '').includes('application/json') ? undefined : request.url),
+      },
       '/api': 'http://127.0.0.1:8000',
       '/health': 'http://127.0.0.1:8000',
       '/ws': { target: 'ws://127.0.0.1:8000', ws: true },

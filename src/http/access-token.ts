@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 
 /**
  * API_TOKEN, when set, guards the session data: REST under /api/ and the WebSocket. A browser
- * cannot set headers on a WebSocket, so `?token=` is accepted as well as `Authorization: Bearer`.
+ * cannot set headers on a WebSocket, so `?access_token=` (or the older `?token=`) is accepted as well as `Authorization: Bearer`.
  */
 export function createAccessCheck(apiToken: string | undefined): (request: FastifyRequest) => boolean {
   if (apiToken === undefined) return () => true;
@@ -11,7 +11,8 @@ export function createAccessCheck(apiToken: string | undefined): (request: Fasti
   return (request) => {
     const header = request.headers.authorization;
     const fromHeader = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
-    const fromQuery = (request.query as { token?: unknown } | undefined)?.token;
+    const query = request.query as { token?: unknown; access_token?: unknown } | undefined;
+    const fromQuery = query?.access_token ?? query?.token;
     const given = fromHeader ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
     if (given === undefined) return false;
     const candidate = Buffer.from(given);

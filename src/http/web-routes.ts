@@ -3,15 +3,25 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import type { SupabasePageConfig } from './page-settings.js';
+
+export interface WebRoutesOptions {
+  version: string;
+  /** `token` when any auth setting is set: the page then asks for a sign-in. */
+  authMode: 'open' | 'token';
+  /** Offered to the page for Supabase's email sign-in (the anon key only, which is public). */
+  supabase?: SupabasePageConfig | undefined;
+}
 
 /** Built by `npm run build:web`; resolves the same from src/http (tsx) and dist/http (node). */
 export const webRoot = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /**
- * GET / answers a browser with the chat page and anything else with API metadata; the
- * page's hashed assets are served long-cached.
+ * GET / answers a browser with the chat page and anything else with API metadata, which
+ * tells the page whether it must sign in (`auth`); the page's hashed assets are served long-cached.
  */
-export const webRoutes: FastifyPluginAsync<{ version: string }> = async (app, { version }) => {
+export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { version, authMode, supabase }) => {
+  const auth = { mode: authMode, ...(supabase === undefined ? {} : { supabase: { url: supabase.url, anon_key: supabase.anon_key } }) };
   const indexPath = `${webRoot}index.html`;
   // Assets are registered when the server starts (npm start builds the page first); the
   // page itself is looked for on each request, so a later `npm run build:web` is served too.
@@ -35,6 +45,7 @@ export const webRoutes: FastifyPluginAsync<{ version: string }> = async (app, { 
       metrics: '/metrics',
       sessions: '/api/sessions',
       web_page: existsSync(indexPath) ? '/' : 'not built: run npm run build:web',
+      auth,
     };
   });
 };

@@ -88,6 +88,8 @@ export const errorFrameSchema = z.object({
   recoverable: z.boolean(),
   /** The client message id the error answers, when it had one. */
   id: z.string().optional(),
+  /** For `rate_limited` and `quota_exceeded`: seconds until the user may send again. */
+  retry_after_s: z.number().nonnegative().optional(),
 });
 
 export const pongFrameSchema = z.object({ type: z.literal('pong') });

@@ -38,6 +38,13 @@ describe('with API_TOKEN set', () => {
     await client.close();
   });
 
+  it('lets a WebSocket with ?access_token=, as the page sends it, hold a conversation', async () => {
+    const client = await TestClient.connect(server.wsUrl, 'guarded-page', { access_token: token });
+    const frames = await client.ask('what is 3+4?');
+    expect(TestClient.text(frames)).toContain('7');
+    await client.close();
+  });
+
   it('shows /metrics only to an operator with the token', async () => {
     const refused = await server.app.inject({ url: '/metrics' });
     expect(refused.statusCode).toBe(401);
@@ -46,6 +53,12 @@ describe('with API_TOKEN set', () => {
     const allowed = await server.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
     expect(allowed.statusCode).toBe(200);
     expect(allowed.body).toMatch(/parley_ws_connections/);
+  });
+
+  it('tells the page that it must sign in, without showing the token', async () => {
+    const response = await server.app.inject({ url: '/', headers: { accept: 'application/json' } });
+    expect(response.json().auth).toStrictEqual({ mode: 'token' });
+    expect(response.body).not.toContain(token);
   });
 
   it('keeps /health and the page open', async () => {

@@ -17,6 +17,11 @@ describe('GET /', () => {
     expect(response.json()).toMatchObject({ name: 'Parley', websocket: '/ws/session/{session_id}', docs: '/docs' });
   });
 
+  it('tells the page that no sign-in is needed when no auth setting is set', async () => {
+    const response = await server.app.inject({ url: '/', headers: { accept: 'application/json' } });
+    expect(response.json().auth).toStrictEqual({ mode: 'open' });
+  });
+
   it('answers a browser with the chat page when it is built', async () => {
     const response = await server.app.inject({ url: '/', headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(response.statusCode).toBe(200);

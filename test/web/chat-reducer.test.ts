@@ -166,6 +166,25 @@ describe('the chat reducer', () => {
     expect(retried.turns[0]).toStrictEqual({ key: 'local-m1', user: { content: 'x'.repeat(10), id: 'm1', state: 'pending' }, parts: [], status: 'sending' });
   });
 
+  it('keeps how long a rate-limited or over-quota user must wait, on the message and on a notice', () => {
+    const state = run([
+      ...frames(session()),
+      { type: 'send', id: 'm1', content: 'one more' },
+      ...frames(
+        { type: 'error', code: 'rate_limited', message: 'More than 20 messages a minute', recoverable: true, id: 'm1', retry_after_s: 40 },
+        { type: 'error', code: 'quota_exceeded', message: 'quota used', recoverable: true, retry_after_s: 11_520 },
+      ),
+    ]);
+    expect(state.turns[0]).toMatchObject({ status: 'not-sent', error: { code: 'rate_limited', retryAfterS: 40 } });
+    expect(state.notice).toStrictEqual({ code: 'quota_exceeded', message: 'quota used', recoverable: true, retryAfterS: 11_520 });
+  });
+
+  it('drops the notice of a refused token once a renewed one gets the session back', () => {
+    const refused = run(frames(session(), { type: 'error', code: 'unauthorized', message: 'The token has expired.', recoverable: false }));
+    expect(refused.notice?.code).toBe('unauthorized');
+    expect(chatReducer(refused, { type: 'frame', frame: session({ resumed: true }) }).notice).toBeNull();
+  });
+
   it('attaches a model error to the turn and shows other errors as a notice', () => {
     const state = run(frames(
       session(),

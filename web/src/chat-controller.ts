@@ -1,21 +1,30 @@
-import { SessionSocket } from './connection/session-socket.js';
+import { SessionSocket, type SocketRefusal } from './connection/session-socket.js';
 import { initialChatState } from './state/chat-state.js';
 import { ChatStore } from './state/chat-store.js';
 import { randomId } from './state/random-id.js';
+
+/** How the conversation gets its token, and whom it tells when the server refuses it. */
+export interface ChatAccess {
+  token(): string | null;
+  renewToken(stale: string | null): Promise<string | null>;
+  onRefused(refusal: SocketRefusal): void;
+}
 
 /** The edge of the page: wires the socket to the store and turns user actions into frames. */
 export class ChatController {
   readonly store: ChatStore;
   readonly #socket: SessionSocket;
 
-  constructor(readonly sessionId: string, userId: string, onRefused: (reason: string) => void) {
+  constructor(readonly sessionId: string, userId: string, access: ChatAccess) {
     this.store = new ChatStore(initialChatState(sessionId));
     this.#socket = new SessionSocket({
       sessionId,
       userId,
+      token: () => access.token(),
+      renewToken: (stale) => access.renewToken(stale),
+      onRefused: (refusal) => access.onRefused(refusal),
       lastSeq: () => this.store.state.lastSeq,
       onStatus: (status) => this.store.dispatch({ type: 'connection', status }),
-      onRefused,
       onFrame: (frame) => {
         this.store.dispatch({ type: 'frame', frame });
         // Messages typed while disconnected, or sent and not acked before the drop: the

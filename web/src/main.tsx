@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { App } from './components/app.js';
+import { AuthGate } from './components/auth-gate.js';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+render(<AuthGate />, document.getElementById('app')!);

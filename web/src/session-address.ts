@@ -35,22 +35,14 @@ export function browserUserId(): string {
 }
 
 /**
- * The server's API_TOKEN when it has one: opened once as `/?token=...`, then kept for the
- * tab in sessionStorage and dropped from the address so it is not shared with a link.
+ * A token opened once as `/?token=...` (how an operator opens the page with API_TOKEN),
+ * dropped from the address at once so it is not shared with a link or kept in history.
  */
-export function accessToken(): string | null {
-  const key = 'parley.token';
+export function takeTokenFromAddress(): string | null {
   const url = new URL(location.href);
-  const fromAddress = url.searchParams.get('token');
-  try {
-    if (fromAddress) {
-      sessionStorage.setItem(key, fromAddress);
-      url.searchParams.delete('token');
-      history.replaceState(history.state, '', url);
-      return fromAddress;
-    }
-    return sessionStorage.getItem(key);
-  } catch {
-    return fromAddress;
-  }
+  const token = url.searchParams.get('token');
+  if (token === null) return null;
+  url.searchParams.delete('token');
+  history.replaceState(history.state, '', url);
+  return token.trim() === '' ? null : token.trim();
 }

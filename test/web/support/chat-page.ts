@@ -15,6 +15,8 @@ export class ChatPageFixture {
   readonly #contexts: BrowserContext[] = [];
   /** Every URL the pages asked for, to check none leaves the server. */
   readonly requests: string[] = [];
+  /** Every WebSocket URL the pages opened. */
+  readonly sockets: string[] = [];
   /** Uncaught errors and console errors in any page. */
   readonly pageErrors: string[] = [];
 
@@ -31,18 +33,30 @@ export class ChatPageFixture {
     }
   }
 
-  /** A new browser context (its own storage, like another person) on `path`. */
-  async open(path = '/', options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; reducedMotion?: 'reduce' } = {}): Promise<Page> {
+  /** A new browser context (its own storage, like another person) on `path`; `until`: what to wait for (the chat connected, by default). */
+  async open(
+    path = '/',
+    options: {
+      viewport?: { width: number; height: number };
+      colorScheme?: 'light' | 'dark';
+      reducedMotion?: 'reduce';
+      until?: string;
+      /** Runs on the new page before it loads (routes, init scripts). */
+      prepare?: (page: Page) => Promise<void>;
+    } = {},
+  ): Promise<Page> {
     const context = await this.browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}) });
     this.#contexts.push(context);
     const page = await context.newPage();
     page.on('request', (request) => this.requests.push(request.url()));
+    page.on('websocket', (socket) => this.sockets.push(socket.url()));
     page.on('pageerror', (error) => this.pageErrors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') this.pageErrors.push(message.text());
     });
+    await options.prepare?.(page);
     await page.goto(`${this.server.httpUrl}${path}`);
-    await page.locator('[data-connection="live"]').waitFor();
+    await page.locator(options.until ?? '[data-connection="live"]').waitFor();
     return page;
   }
 

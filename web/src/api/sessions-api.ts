@@ -2,11 +2,13 @@
 
 // The shapes come from the server's own zod schemas (types only: nothing of zod is bundled).
 import type { SessionPageResource, SessionResource } from '../../../src/http/session-schemas.js';
-import { accessToken } from '../session-address.js';
+import { pageAuth } from '../auth/page-auth-instance.js';
+import { readProblem } from './read-problem.js';
 
 export type SessionSummary = SessionResource;
 export type SessionPage = SessionPageResource;
 
+/** The server lists only the caller's own sessions (an operator's token sees all). */
 export async function listSessions(cursor?: string, limit = 30): Promise<SessionPage> {
   const query = new URLSearchParams({ limit: String(limit) });
   if (cursor) query.set('cursor', cursor);
@@ -14,19 +16,37 @@ export async function listSessions(cursor?: string, limit = 30): Promise<Session
 }
 
 export async function getSession(sessionId: string): Promise<SessionSummary | null> {
-  const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`, { headers: requestHeaders() });
+  const response = await authorizedFetch(`/api/sessions/${encodeURIComponent(sessionId)}`);
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`The server answered ${response.status}`);
   return (await response.json()) as SessionSummary;
 }
 
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: requestHeaders() });
+  const response = await authorizedFetch(path);
   if (!response.ok) throw new Error(`The server answered ${response.status}`);
   return (await response.json()) as T;
 }
 
-function requestHeaders(): Record<string, string> {
-  const token = accessToken();
-  return token ? { accept: 'application/json', authorization: `Bearer ${token}` } : { accept: 'application/json' };
+/**
+ * A GET with the page's token as a Bearer header. A 401 is tried once more with a renewed
+ * token (a refreshed Supabase session); failing that, the page asks for a sign-in.
+ */
+async function authorizedFetch(path: string): Promise<Response> {
+  const used = pageAuth.token();
+  const response = await fetch(path, { headers: requestHeaders(used) });
+  if (response.status !== 401) return response;
+  const fresh = await pageAuth.renew(used);
+  if (fresh !== null) {
+    const again = await fetch(path, { headers: requestHeaders(fresh) });
+    if (again.status !== 401) return again;
+    pageAuth.refused(fresh, await readProblem(again));
+    return again;
+  }
+  pageAuth.refused(used, await readProblem(response));
+  return response;
+}
+
+function requestHeaders(token: string | null): Record<string, string> {
+  return token === null ? { accept: 'application/json' } : { accept: 'application/json', authorization: `Bearer ${token}` };
 }

@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getSession, type SessionSummary } from '../api/sessions-api.js';
+import type { AuthView, PageAuth } from '../auth/page-auth.js';
 import { ChatController } from '../chat-controller.js';
+import type { SocketRefusal } from '../connection/session-socket.js';
 import { browserUserId, newSessionId, sessionIdFromAddress, showSessionInAddress } from '../session-address.js';
 import { errorWords } from '../text/error-words.js';
+import { AccountFooter } from './account-footer.js';
 import { AnswerAnnouncer } from './answer-announcer.js';
 import { ChatLog } from './chat-log.js';
 import { Composer } from './composer.js';
@@ -11,6 +14,7 @@ import { EmptyState } from './empty-state.js';
 import { ModelNote } from './model-note.js';
 import { SessionDetails } from './session-details.js';
 import { SessionList } from './session-list.js';
+import { TokenExpiryNote } from './token-expiry-note.js';
 import { useChatState } from './use-chat-state.js';
 import { useSessionList } from './use-session-list.js';
 
@@ -28,14 +32,28 @@ function initialSessionId(): string {
   return created;
 }
 
-export function App() {
+interface Props {
+  auth: PageAuth;
+  view: Extract<AuthView, { kind: 'open' } | { kind: 'signed-in' }>;
+}
+
+export function App({ auth, view }: Props) {
   const [sessionId, setSessionId] = useState(initialSessionId);
-  const [refused, setRefused] = useState<string | null>(null);
+  const [refused, setRefused] = useState<SocketRefusal | null>(null);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [details, setDetails] = useState<SessionSummary | null>(null);
   const [draft, setDraft] = useState<{ text: string; version: number }>();
 
-  const controller = useMemo(() => new ChatController(sessionId, userId, setRefused), [sessionId]);
+  const controller = useMemo(
+    () =>
+      new ChatController(sessionId, userId, {
+        token: () => auth.token(),
+        renewToken: (stale) => auth.renew(stale),
+        // A token the server no longer takes is the sign-in step's business; other refusals are this session's.
+        onRefused: (refusal) => (refusal.code === 'unauthorized' ? auth.refused(refusal.token, refusal) : setRefused(refusal)),
+      }),
+    [sessionId, auth],
+  );
   useEffect(() => {
     setRefused(null);
     controller.start();
@@ -109,6 +127,7 @@ export function App() {
           onOpen={open}
           onMore={sessions.more}
         />
+        <AccountFooter view={view} onSignOut={() => auth.signOut()} />
       </aside>
       <button type="button" class="scrim" aria-label="Close the sessions panel" tabIndex={-1} onClick={() => setDrawerOpen(false)} />
       <main class="chat">
@@ -131,10 +150,11 @@ export function App() {
           ) : null}
           <ConnectionBadge status={refused ? 'offline' : state.connection} />
         </header>
-        {refused ? <div class="banner banner-error" role="alert">{errorWords('bad_request')}</div> : null}
-        {state.notice ? (
+        <TokenExpiryNote auth={auth} />
+        {refused ? <div class="banner banner-error" role="alert" data-code={refused.code}>{errorWords(refused.code)}</div> : null}
+        {state.notice && state.notice.code !== refused?.code ? (
           <div class={`banner ${state.notice.recoverable ? 'banner-warning' : 'banner-error'}`} role="alert" data-code={state.notice.code}>
-            <span>{errorWords(state.notice.code)}</span>
+            <span>{errorWords(state.notice.code, state.notice.retryAfterS)}</span>
             <button type="button" class="link-button" onClick={() => controller.store.dispatch({ type: 'dismiss-notice' })}>Dismiss</button>
           </div>
         ) : null}

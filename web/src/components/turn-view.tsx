@@ -37,7 +37,7 @@ export class TurnView extends Component<Props> {
         ) : null}
         {turn.status === 'not-sent' ? (
           <div class="turn-problem" role="alert">
-            <span>Not sent. {errorWords(turn.error?.code ?? 'internal')}</span>
+            <span>Not sent. {errorWords(turn.error?.code ?? 'internal', turn.error?.retryAfterS)}</span>
             {user?.id !== undefined ? <button type="button" class="link-button" onClick={() => onRetry(user.id!)}>Retry</button> : null}
           </div>
         ) : (
@@ -49,7 +49,7 @@ export class TurnView extends Component<Props> {
             {streaming && turn.parts.at(-1)?.kind === 'tool' ? <div class="thinking" aria-hidden="true"><span /><span /><span /></div> : null}
             {turn.error ? (
               <p class="turn-problem" role="alert">
-                {errorWords(turn.error.code)}
+                {errorWords(turn.error.code, turn.error.retryAfterS)}
               </p>
             ) : null}
             {statusWord || turn.measures ? (

@@ -1,7 +1,14 @@
 import type { ClientFrame, ServerFrame } from '../../../src/protocol/index.js';
 import type { ConnectionStatus } from '../state/chat-state.js';
 import { reconnectDelay } from './reconnect-delay.js';
-import { accessToken } from '../session-address.js';
+
+/** Why the server closed a socket for good (close code 1008 and an `error` frame before it). */
+export interface SocketRefusal {
+  code: string;
+  message: string;
+  /** The token the refused connection carried. */
+  token: string | null;
+}
 
 export interface SessionSocketOptions {
   sessionId: string;
@@ -10,9 +17,16 @@ export interface SessionSocketOptions {
   lastSeq(): number;
   onFrame(frame: ServerFrame): void;
   onStatus(status: ConnectionStatus): void;
-  /** The server refused the connection for good (a bad session id): no more retries. */
-  onRefused(reason: string): void;
+  /** The token to send as `?access_token=`, read at each (re)connect; null: none. */
+  token(): string | null;
+  /** Asked when the server refuses a token: a newer one to reconnect with, or null. */
+  renewToken(stale: string | null): Promise<string | null>;
+  /** The server refused the connection for good (a bad session id, a foreign session, no valid token): no more retries. */
+  onRefused(refusal: SocketRefusal): void;
 }
+
+/** Refusals that another attempt with the same address and token cannot change. */
+const finalRefusals = new Set(['bad_request', 'forbidden', 'not_found']);
 
 const pingEveryMs = 20_000;
 /** No frame at all (not even a pong) for this long: the connection is dead without saying so. */
@@ -27,6 +41,8 @@ export class SessionSocket {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #lastFrameAt = 0;
+  /** Token refusals since the last `session` frame: a renewed token that is refused too ends the retries. */
+  #unauthorizedInARow = 0;
 
   constructor(private readonly options: SessionSocketOptions) {}
 
@@ -60,13 +76,15 @@ export class SessionSocket {
     if (!navigator.onLine) return this.options.onStatus('offline');
     this.options.onStatus(this.#everConnected ? 'reconnecting' : 'connecting');
     const query = new URLSearchParams({ user_id: this.options.userId });
-    const token = accessToken();
-    if (token) query.set('token', token);
+    // A browser cannot set headers on a WebSocket: the token travels in the query (the server keeps it out of its logs).
+    const token = this.options.token();
+    if (token !== null) query.set('access_token', token);
     const after = this.options.lastSeq();
     if (after >= 0) query.set('after', String(after));
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(`${scheme}//${location.host}/ws/session/${encodeURIComponent(this.options.sessionId)}?${query}`);
     this.#socket = socket;
+    let lastError: { code: string; message: string } | null = null;
     socket.addEventListener('message', (event) => {
       if (socket !== this.#socket) return;
       this.#lastFrameAt = Date.now();
@@ -78,8 +96,10 @@ export class SessionSocket {
       }
       if (frame.type === 'session') {
         this.#attempt = 0;
+        this.#unauthorizedInARow = 0;
         this.#everConnected = true;
       }
+      if (frame.type === 'error' && frame.seq === undefined) lastError = { code: frame.code, message: frame.message };
       this.options.onFrame(frame);
     });
     socket.addEventListener('open', () => {
@@ -92,9 +112,27 @@ export class SessionSocket {
       this.#socket = null;
       clearInterval(this.#pingTimer);
       if (this.#stopped) return;
-      if (event.code === 1008 && event.reason === 'bad_request') return this.options.onRefused(event.reason);
+      if (event.code === 1008) {
+        const code = event.reason || lastError?.code || '';
+        const refusal = { code, message: lastError?.code === code ? lastError.message : '', token };
+        if (code === 'unauthorized') return void this.#afterUnauthorized(refusal);
+        if (finalRefusals.has(code)) return this.options.onRefused(refusal);
+      }
       this.#scheduleRetry();
     });
+  }
+
+  /**
+   * A token the server no longer takes (expired, revoked): reconnect at once with a newer
+   * one when there is one (a Supabase session refreshes itself), else refuse for good so
+   * the page asks for a sign-in instead of retrying in a loop.
+   */
+  async #afterUnauthorized(refusal: SocketRefusal): Promise<void> {
+    this.#unauthorizedInARow += 1;
+    const fresh = this.#unauthorizedInARow > 1 ? null : await this.options.renewToken(refusal.token).catch(() => null);
+    if (this.#stopped || this.#socket) return;
+    if (fresh !== null && fresh !== refusal.token) return this.#connect();
+    this.options.onRefused(refusal);
   }
 
   #scheduleRetry(): void {

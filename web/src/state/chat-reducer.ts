@@ -1,5 +1,5 @@
 import type { DoneFrame, ErrorFrame, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
-import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnStatus } from './chat-state.js';
+import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnError, TurnStatus } from './chat-state.js';
 import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
 
 export type ChatAction =
@@ -125,9 +125,12 @@ function applySession(state: ChatState, frame: SessionFrame): ChatState {
     turns,
     lastSeq: serverForgot ? historySeq : Math.max(state.lastSeq, historySeq),
     turnInProgress: frame.turn_in_progress,
-    notice: state.notice?.code === 'shutting_down' || state.notice?.code === 'slow_consumer' ? null : state.notice,
+    notice: state.notice !== null && goneOnReconnect.has(state.notice.code) ? null : state.notice,
   };
 }
+
+/** Notices about the connection that a new `session` frame answers: the page got back in (with a renewed token, for `unauthorized`). */
+const goneOnReconnect = new Set(['shutting_down', 'slow_consumer', 'unauthorized']);
 
 /** The message was accepted before (a resend after a reconnect): it must not show twice. */
 function applyDuplicateAck(state: ChatState, seq: number, id: string | undefined): ChatState {
@@ -144,7 +147,7 @@ function applyDuplicateAck(state: ChatState, seq: number, id: string | undefined
 }
 
 function applyError(state: ChatState, frame: ErrorFrame): ChatState {
-  const error = { code: frame.code, message: frame.message };
+  const error: TurnError = { code: frame.code, message: frame.message, ...(frame.retry_after_s === undefined ? {} : { retryAfterS: frame.retry_after_s }) };
   const next = frame.seq === undefined ? state : { ...state, lastSeq: Math.max(state.lastSeq, frame.seq) };
   if (frame.seq !== undefined && frame.seq <= state.lastSeq) return state;
   // An error answering one of our messages: that message was not sent (or not stored).

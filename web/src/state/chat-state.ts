@@ -38,6 +38,8 @@ export type TurnStatus = 'sending' | 'streaming' | 'complete' | 'cancelled' | 'i
 export interface TurnError {
   code: string;
   message: string;
+  /** `rate_limited`, `quota_exceeded`: seconds until the user may send again. */
+  retryAfterS?: number;
 }
 
 export interface TurnMeasures {
@@ -60,9 +62,7 @@ export interface ChatTurn {
 }
 
 /** An error not about a turn (a refused frame, the server going away). */
-export interface Notice {
-  code: string;
-  message: string;
+export interface Notice extends TurnError {
   recoverable: boolean;
 }
 

@@ -9,6 +9,18 @@ export function formatDuration(milliseconds: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** A wait in whole units, as "40 s", "2 min 5 s" or "3 h 12 min"; partial seconds round up. */
+export function formatWait(seconds: number): string {
+  const total = Math.max(1, Math.ceil(seconds));
+  if (total < 60) return `${total} s`;
+  if (total < 3600) {
+    const rest = total % 60;
+    return rest === 0 ? `${total / 60} min` : `${Math.floor(total / 60)} min ${rest} s`;
+  }
+  const minutes = Math.floor((total % 3600) / 60);
+  return minutes === 0 ? `${Math.floor(total / 3600)} h` : `${Math.floor(total / 3600)} h ${minutes} min`;
+}
+
 export function formatCount(value: number): string {
   return new Intl.NumberFormat(undefined, { notation: value >= 10_000 ? 'compact' : 'standard' }).format(value);
 }
