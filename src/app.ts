@@ -102,8 +102,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const progress = new SessionProgressWriter(store, {
     onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'session progress write failed; retrying'),
   });
-  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
-  const runner = options.runner ?? createModelRunner(settings, tools);
+  const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
+  const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
 
   let hub: SessionHub | null = null;
   const metrics = createMetrics({
