@@ -79,6 +79,11 @@ export async function runTurn(runner: ModelRunner, history: readonly HistoryItem
   }
 }
 
+/** The events with each tool's duration set to 0: it is measured, so a test cannot know it. */
+export function withoutDurations(events: readonly TurnEvent[]): TurnEvent[] {
+  return events.map((event) => (event.type === 'tool_result' ? { ...event, durationMs: 0 } : event));
+}
+
 /** Text of the events, joined: what the user saw. */
 export function textOf(events: readonly TurnEvent[]): string {
   return events.flatMap((event) => (event.type === 'text' ? [event.text] : [])).join('');
