@@ -1,11 +1,9 @@
-/** A growing list of numbers with percentiles; typed storage keeps a million samples cheap. */
+import { percentileOfSorted } from '../src/stats/percentile.js';
+
+/** A growing list of numbers with its percentiles; typed storage keeps a million samples cheap. */
 export class Samples {
   #values = new Float64Array(1024);
   #length = 0;
-
-  get count(): number {
-    return this.#length;
-  }
 
   add(value: number): void {
     if (this.#length === this.#values.length) {
@@ -20,19 +18,16 @@ export class Samples {
     for (const value of values) this.add(value);
   }
 
-  /** Nearest-rank percentile (0-100); null without samples. */
-  percentile(rank: number): number | null {
-    if (this.#length === 0) return null;
-    const sorted = this.#values.slice(0, this.#length).sort();
-    const index = Math.min(this.#length - 1, Math.max(0, Math.ceil((rank / 100) * this.#length) - 1));
-    return sorted[index]!;
-  }
-
   summary(): { count: number; p50: number | null; p99: number | null; max: number | null } {
     if (this.#length === 0) return { count: 0, p50: null, p99: null, max: null };
+    // A typed array sorts by value.
     const sorted = this.#values.slice(0, this.#length).sort();
-    const at = (rank: number) => sorted[Math.min(this.#length - 1, Math.max(0, Math.ceil((rank / 100) * this.#length) - 1))]!;
-    return { count: this.#length, p50: round(at(50)), p99: round(at(99)), max: round(sorted[this.#length - 1]!) };
+    return {
+      count: this.#length,
+      p50: round(percentileOfSorted(sorted, 0.5)),
+      p99: round(percentileOfSorted(sorted, 0.99)),
+      max: round(sorted[this.#length - 1]!),
+    };
   }
 }
 

@@ -121,8 +121,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       );
     },
   });
-  const tools = options.tools ?? createDefaultToolRegistry({ defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
-  const runner = options.runner ?? createModelRunner(settings, tools);
+  const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
+  const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
 
   hub = new SessionHub(
     store,

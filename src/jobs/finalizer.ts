@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
 import { historyFromEvents } from '../sessions/history-from-events.js';
 import type { LiveSessions } from '../sessions/session-hub.js';
@@ -13,7 +13,7 @@ export interface FinalizerOptions {
   graceMs: number;
   /** How often due finalizations are looked for, besides the timer set at each disconnect. */
   pollMs: number;
-  logger: FastifyBaseLogger;
+  logger: Logger;
   onFinalized?: (sessionId: string) => void;
 }
 
@@ -45,7 +45,7 @@ export class Finalizer {
     const abandoned = await this.options.store.claimAbandoned(10_000);
     if (abandoned.length > 0) this.options.logger.info({ count: abandoned.length }, 'finalizing sessions left active by a previous run');
     await this.#finalizeAll(abandoned);
-    this.#poll = setInterval(() => this.runDue(), this.options.pollMs);
+    this.#poll = setInterval(() => void this.runDue(), this.options.pollMs);
     this.#poll.unref();
   }
 
@@ -58,7 +58,7 @@ export class Finalizer {
         if (this.#stopped) return;
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
-          this.runDue();
+          void this.runDue();
         }, Math.max(0, dueAt.getTime() - Date.now()) + 5);
         this.#timers.add(timer);
       },
@@ -66,7 +66,10 @@ export class Finalizer {
     );
   }
 
-  /** Claims and finalizes what is due; runs are serialized so one pass never overlaps another. */
+  /**
+   * Claims and finalizes what is due; runs are serialized so one pass never overlaps another.
+   * Never rejects: a failed pass is logged and the next one retries.
+   */
   runDue(): Promise<void> {
     this.#running = this.#running.then(async () => {
       if (this.#stopped) return;
@@ -112,7 +115,7 @@ export class Finalizer {
     const metrics = computeSessionMetrics(row, events, new Date());
     await store.completeFinalize(sessionId, summary, { ...metrics, summary_method: method });
     sessions.evict(sessionId);
-    this.options.logger.info({ sessionId, messages: metrics.message_count }, 'session finalized');
+    this.options.logger.info({ sessionId, messages: metrics.message_count, summaryMethod: method }, 'session finalized');
     this.options.onFinalized?.(sessionId);
   }
 }

@@ -1,3 +1,4 @@
+import { percentile } from '../stats/percentile.js';
 import type { SessionRow, StoredEvent } from '../store/types.js';
 
 export interface SessionMetrics {
@@ -59,13 +60,6 @@ export function computeSessionMetrics(session: SessionRow, events: readonly Stor
     ttft_ms_mean: ttfts.length === 0 ? null : round(ttfts.reduce((sum, value) => sum + value, 0) / ttfts.length),
     ttft_ms_p95: ttfts.length === 0 ? null : round(percentile(ttfts, 0.95)),
   };
-}
-
-/** Nearest-rank percentile. */
-export function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil(fraction * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
 }
 
 function round(value: number): number {

@@ -1,4 +1,5 @@
 import { chooseProvider, type ProviderName, type Settings } from '../config.js';
+import type { WarningLogger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { createLanguageModel } from './create-language-model.js';
@@ -37,6 +38,8 @@ export interface ModelRunner {
 }
 
 export interface ModelRunnerOptions {
+  /** Hears about summaries the model failed to write. */
+  logger: WarningLogger;
   /** Backoff tuning (tests shorten it); the number of retries is LLM_MAX_RETRIES. */
   retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
 }
@@ -46,7 +49,7 @@ export function providerChain(settings: Settings): ProviderName[] {
   return [...new Set([chooseProvider(settings), ...settings.LLM_FALLBACK])];
 }
 
-export function createModelRunner(settings: Settings, tools: ToolRegistry, options: ModelRunnerOptions = {}): ModelRunner {
+export function createModelRunner(settings: Settings, tools: ToolRegistry, options: ModelRunnerOptions): ModelRunner {
   const candidates = providerChain(settings).map((provider) => createLanguageModel(settings, provider));
   const primary = candidates[0]!;
   const model = createResilientModel(candidates, {
@@ -69,7 +72,7 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
         signal,
       });
     },
-    summarize: (history, signal) => summarizeConversation({ model, history: [...history], ...(signal ? { signal } : {}) }),
+    summarize: (history, signal) => summarizeConversation({ model, history: [...history], logger: options.logger, ...(signal ? { signal } : {}) }),
     describe: () => ({ provider: primary.provider, model: primary.modelId }),
   };
 }

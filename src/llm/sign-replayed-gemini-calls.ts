@@ -15,7 +15,7 @@ export function signReplayedGeminiCalls(model: LanguageModelV3): LanguageModelV3
     model,
     middleware: {
       specificationVersion: 'v3',
-      transformParams: async ({ params }) => ({ ...params, prompt: withSignatures(params.prompt) }),
+      transformParams: ({ params }) => Promise.resolve({ ...params, prompt: withSignatures(params.prompt) }),
     },
   });
 }

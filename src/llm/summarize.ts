@@ -1,4 +1,5 @@
 import { generateText, type LanguageModel } from 'ai';
+import type { WarningLogger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
 import { cutText } from '../text/cut-text.js';
 import { emptyConversationSummary, extractiveSummary } from './summarize-extractive.js';
@@ -14,6 +15,8 @@ export interface SummaryRequest {
   signal?: AbortSignal;
   /** Upper bound for the model call; past it the extractive summary is used. */
   timeoutMs?: number;
+  /** Hears why the model's summary was not used. */
+  logger: WarningLogger;
 }
 
 /** A session's summary and how it was written: by the model, or extracted when the model failed. */
@@ -45,8 +48,9 @@ export async function summarizeConversation(request: SummaryRequest): Promise<Co
     });
     const summary = result.text.trim();
     if (summary.length > 0) return { summary: cutText(summary, maxSummaryCharacters), method: 'model' };
-  } catch {
-    // Falls through to the extractive summary; the caller logs the method it got.
+    request.logger.warn({ finishReason: result.finishReason }, 'summary model gave no text; using the extractive summary');
+  } catch (error) {
+    request.logger.warn({ err: error }, 'summary model failed; using the extractive summary');
   }
   return { summary: extractiveSummary(request.history), method: 'extractive' };
 }

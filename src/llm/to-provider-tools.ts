@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Tool } from '../tools/tool.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 
-const inputSchemas = new WeakMap<Tool<any, any>, LanguageModelV3FunctionTool['inputSchema']>();
+const inputSchemas = new WeakMap<Tool, LanguageModelV3FunctionTool['inputSchema']>();
 
 /** The registry's tools as the provider spec declares them; each JSON schema is built once. */
 export function toProviderTools(registry: ToolRegistry): LanguageModelV3FunctionTool[] {

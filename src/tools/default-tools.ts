@@ -3,6 +3,7 @@ import type { DataSource } from './fetch-data/data-source.js';
 import { DataSourceRegistry } from './fetch-data/data-source-registry.js';
 import { createFetchDataTool } from './fetch-data/fetch-data-tool.js';
 import { sampleDataSource } from './fetch-data/sample-data-source.js';
+import type { WarningLogger } from '../logging/logger.js';
 import { ToolRegistry } from './tool-registry.js';
 
 export { calculatorTool } from './calculator/calculator-tool.js';
@@ -13,6 +14,8 @@ export { sampleDataSource } from './fetch-data/sample-data-source.js';
 export type { DataSource, DataRecord } from './fetch-data/data-source.js';
 
 export interface DefaultToolOptions {
+  /** Hears about tools that crash or overrun. */
+  logger: WarningLogger;
   defaultTimeoutMs?: number;
   /**
    * Sources for fetch_data besides the built-in `sample`; one named "sample" replaces it,
@@ -22,11 +25,11 @@ export interface DefaultToolOptions {
 }
 
 /** The registry with Parley's built-in tools: calculator and fetch_data. */
-export function createDefaultToolRegistry(options: DefaultToolOptions = {}): ToolRegistry {
+export function createDefaultToolRegistry(options: DefaultToolOptions): ToolRegistry {
   const extraSources = options.dataSources ?? [];
   const replacesSample = extraSources.some((source) => source.name === sampleDataSource.name);
   const sources = new DataSourceRegistry(replacesSample ? extraSources : [sampleDataSource, ...extraSources]);
-  return new ToolRegistry(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs })
+  return new ToolRegistry({ logger: options.logger, ...(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs }) })
     .register(calculatorTool)
     .register(createFetchDataTool(sources));
 }

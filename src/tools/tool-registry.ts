@@ -1,31 +1,39 @@
 import { ParleyError } from '../errors/index.js';
+import type { WarningLogger } from '../logging/logger.js';
 import type { Tool } from './tool.js';
 
 const defaultTimeoutMs = 5_000;
 
+export interface ToolRegistryOptions {
+  /** Hears about tools that crash or overrun: the model only gets the error text. */
+  logger: WarningLogger;
+  defaultTimeoutMs?: number;
+}
+
 /** The tools a model may call, by name. Plugins add theirs with `register`. */
 export class ToolRegistry {
-  readonly #tools = new Map<string, Tool<any, any>>();
+  readonly #tools = new Map<string, Tool>();
 
-  constructor(private readonly options: { defaultTimeoutMs?: number } = {}) {}
+  constructor(private readonly options: ToolRegistryOptions) {}
 
-  register(tool: Tool<any, any>): this {
+  register(tool: Tool): this {
     if (this.#tools.has(tool.name)) throw new Error(`tool "${tool.name}" is already registered`);
     this.#tools.set(tool.name, tool);
     return this;
   }
 
-  get(name: string): Tool<any, any> | undefined {
+  get(name: string): Tool | undefined {
     return this.#tools.get(name);
   }
 
-  list(): Array<Tool<any, any>> {
+  list(): Tool[] {
     return [...this.#tools.values()];
   }
 
   /**
    * Validates the arguments and runs the tool under its time limit and the caller's signal.
-   * Every failure is a `tool_error` ParleyError whose message the model can read.
+   * Every failure is a `tool_error` ParleyError whose message the model can read; a tool that
+   * throws anything else, or runs out of time, is also logged for the operator.
    */
   async run(name: string, input: unknown, signal: AbortSignal): Promise<unknown> {
     const tool = this.#tools.get(name);
@@ -42,9 +50,13 @@ export class ToolRegistry {
     try {
       return await raceAbort(tool.execute(parsed.data, { signal: combined }), combined);
     } catch (error) {
-      if (timeout.aborted) throw new ParleyError('tool_error', `${name} took longer than ${timeoutMs} ms and was stopped`);
+      if (timeout.aborted) {
+        this.options.logger.warn({ tool: name, timeoutMs }, 'tool ran past its time limit and was stopped');
+        throw new ParleyError('tool_error', `${name} took longer than ${timeoutMs} ms and was stopped`);
+      }
       if (signal.aborted) throw new ParleyError('tool_error', `${name} was cancelled`);
       if (error instanceof ParleyError) throw error;
+      this.options.logger.warn({ tool: name, err: error }, 'tool failed');
       throw new ParleyError('tool_error', `${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
@@ -54,13 +66,12 @@ export class ToolRegistry {
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   // Once the race is lost nobody awaits `work`; its later failure must not go unhandled.
   work.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
-    );
+  let onAbort = () => {};
+  // The caller tells a cancel from a timeout by its signals; this error only ends the race.
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error('the tool call was aborted', { cause: signal.reason }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

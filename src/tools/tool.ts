@@ -16,5 +16,6 @@ export interface Tool<Parameters = unknown, Result = unknown> {
   parameters: z.ZodType<Parameters>;
   /** Upper bound for one call; the registry aborts the call and reports `tool_error` past it. */
   timeoutMs?: number;
+  /** A throw and a rejection are the same to the registry: the model gets a `tool_error`. */
   execute(parameters: Parameters, context: ToolContext): Promise<Result>;
 }

@@ -18,6 +18,35 @@ export class FakeGeminiServer extends FakeHttpServer {
   }
 }
 
+/** The parts of a Gemini `generateContent` request that the tests read, as Google documents them. */
+export interface GeminiRequestBody {
+  contents: GeminiContent[];
+  systemInstruction?: { parts: Array<{ text: string }> };
+  tools?: Array<{ functionDeclarations?: Array<{ name: string; description?: string; parameters?: unknown }> }>;
+  generationConfig?: Record<string, unknown>;
+}
+
+export interface GeminiContent {
+  role: 'user' | 'model';
+  parts: Array<{
+    text?: string;
+    functionCall?: { id?: string; name: string; args: unknown };
+    functionResponse?: { id?: string; name: string; response: unknown };
+    thoughtSignature?: string;
+  }>;
+}
+
+/** The generateContent request a fake Gemini server received, for a test to read. */
+export function geminiRequestBody(request: RecordedRequest | undefined): GeminiRequestBody {
+  if (request === undefined) throw new Error('no such request was received');
+  if (!isGeminiRequestBody(request.body)) throw new Error(`not a generateContent request: ${JSON.stringify(request.body)}`);
+  return request.body;
+}
+
+function isGeminiRequestBody(body: unknown): body is GeminiRequestBody {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { contents?: unknown }).contents);
+}
+
 export async function startFakeGeminiServer(options: FakeProviderOptions = {}): Promise<FakeGeminiServer> {
   const server = new FakeGeminiServer(options);
   await server.start();
@@ -105,7 +134,7 @@ function finalChunk<T extends Record<string, unknown>>(chunk: T, usage: FakeUsag
 }
 
 function usageOf(reply: FakeReply, recorded: RecordedRequest, tokenCount: number): FakeUsage {
-  if ((reply.kind === 'text' || reply.kind === 'tool_calls') && reply.usage) return reply.usage;
+  if ((reply.kind === 'text' || reply.kind === 'tool_calls' || reply.kind === 'blocked') && reply.usage) return reply.usage;
   return { promptTokens: Math.ceil(JSON.stringify(recorded.body ?? '').length / 4), completionTokens: Math.max(tokenCount, 1) };
 }
 

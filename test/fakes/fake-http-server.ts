@@ -8,8 +8,8 @@ export interface RecordedRequest {
   /** Path and query, e.g. `/v1/chat/completions`. */
   url: string;
   headers: Record<string, string | string[] | undefined>;
-  /** The JSON body as parsed (undefined when it was not JSON). */
-  body: any;
+  /** The JSON body as parsed (undefined when it was not JSON); each fake reads it as its API's request. */
+  body: unknown;
   /** True when the client closed the connection before the answer was complete (a cancel). */
   abortedByClient: boolean;
   /** True when the server finished writing its answer. */
@@ -104,7 +104,7 @@ export class FakeHttpServer {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

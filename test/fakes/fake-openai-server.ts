@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { FakeHttpServer, type RecordedRequest } from './fake-http-server.js';
 import { chooseReply, replyTokens, sendJsonError, SseWriter, type FakeProviderOptions, type FakeReply, type FakeUsage } from './fake-reply.js';
 
@@ -19,6 +20,20 @@ export class FakeOpenAiServer extends FakeHttpServer {
   }
 }
 
+/** What a client posts to `/v1/chat/completions`. */
+export type OpenAiRequestBody = ChatCompletionCreateParamsBase;
+
+/** The Chat Completions request a fake OpenAI server received, for a test to read. */
+export function openAiRequestBody(request: RecordedRequest | undefined): OpenAiRequestBody {
+  if (request === undefined) throw new Error('no such request was received');
+  if (!isOpenAiRequestBody(request.body)) throw new Error(`not a chat completion request: ${JSON.stringify(request.body)}`);
+  return request.body;
+}
+
+function isOpenAiRequestBody(body: unknown): body is OpenAiRequestBody {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { messages?: unknown }).messages);
+}
+
 export async function startFakeOpenAiServer(options: FakeProviderOptions = {}): Promise<FakeOpenAiServer> {
   const server = new FakeOpenAiServer(options);
   await server.start();
@@ -30,15 +45,20 @@ async function answer(recorded: RecordedRequest, response: ServerResponse, index
     sendJsonError(response, 404, { error: { message: `Unknown request URL: ${recorded.method} ${recorded.url}`, type: 'invalid_request_error', code: 'unknown_url' } });
     return;
   }
+  const body = recorded.body;
+  if (!isOpenAiRequestBody(body)) {
+    sendJsonError(response, 400, { error: { message: "'messages' is a required property", type: 'invalid_request_error', param: 'messages', code: null } });
+    return;
+  }
   const reply = chooseReply(options, recorded, index);
   if (reply.kind === 'error') {
     sendJsonError(response, reply.status, errorBody(reply), reply.headers);
     return;
   }
 
-  const model = String(recorded.body?.model ?? 'fake-model');
+  const model = body.model;
   const id = `chatcmpl-fake${index}`;
-  if (recorded.body?.stream !== true) return answerOnce(reply, recorded, response, id, model, options);
+  if (body.stream !== true) return answerOnce(reply, recorded, response, id, model, options);
   const chunk = (choice: Record<string, unknown> | null, extra: Record<string, unknown> = {}) => ({
     id,
     object: 'chat.completion.chunk',
@@ -74,7 +94,7 @@ async function answer(recorded: RecordedRequest, response: ServerResponse, index
   if (reply.kind === 'blocked') finishReason = 'content_filter';
   if (!(await sse.event(chunk({ delta: {}, finish_reason: finishReason })))) return;
 
-  if (recorded.body?.stream_options?.include_usage) {
+  if (body.stream_options?.include_usage) {
     const usage = usageOf(reply, recorded, tokens.length);
     const usageChunk = chunk(null, {
       usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
@@ -103,7 +123,7 @@ function answerOnce(reply: FakeReply, recorded: RecordedRequest, response: Serve
 }
 
 function usageOf(reply: FakeReply, recorded: RecordedRequest, tokenCount: number): FakeUsage {
-  if ((reply.kind === 'text' || reply.kind === 'tool_calls') && reply.usage) return reply.usage;
+  if ((reply.kind === 'text' || reply.kind === 'tool_calls' || reply.kind === 'blocked') && reply.usage) return reply.usage;
   return { promptTokens: Math.ceil(JSON.stringify(recorded.body ?? '').length / 4), completionTokens: Math.max(tokenCount, 1) };
 }
 

@@ -19,7 +19,7 @@ export type FakeReply =
   /** Sends `tokens`, then cuts the connection as a crashing upstream would. */
   | { kind: 'break'; tokens: string[] }
   /** The provider blocks the answer (Gemini SAFETY, OpenAI content_filter) after `tokens`. */
-  | { kind: 'blocked'; tokens?: string[] }
+  | { kind: 'blocked'; tokens?: string[]; usage?: FakeUsage }
   /** Replays a recorded wire stream from test/fakes/fixtures/, one SSE event per delay. */
   | { kind: 'fixture'; file: string };
 

@@ -32,7 +32,7 @@ describe('finalize after the last socket leaves', () => {
     expect(session.user_id).toBe('ada');
     expect(session.end_time).not.toBeNull();
     expect(session.summary).toMatch(/12\*\(3\+4\)|84/);
-    expect(session.metadata).toMatchObject({ message_count: 2, turns: 1, tool_calls: 1, summary_method: expect.any(String) });
+    expect(session.metadata).toMatchObject({ message_count: 2, turns: 1, tool_calls: 1, summary_method: 'model' });
     expect(session.metadata.duration_seconds).toEqual(expect.any(Number));
     expect(session.metadata.ttft_ms_mean).toEqual(expect.any(Number));
     expect(session.metadata.ttft_ms_p95).toEqual(expect.any(Number));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createOfflineModel } from '../../src/llm/offline/offline-model.js';
 import { extractiveSummary, summarizeConversation, summaryInstruction } from '../../src/llm/summarize.js';
 import type { HistoryItem } from '../../src/protocol/index.js';
+import { RecordingLogger } from '../fakes/recording-logger.js';
 import { twoTurnHistory, twoTurnSummary } from './summarize-fixtures.js';
 
 /** A test model that answers every call with `answer` and remembers what it was asked. */
@@ -36,14 +37,16 @@ function textResult(text: string): LanguageModelV3GenerateResult {
 
 describe('summarizeConversation', () => {
   it('gets the summary from the offline model, with no network', async () => {
-    const result = await summarizeConversation({ model: createOfflineModel({ tokenDelayMs: 1_000 }), history: twoTurnHistory });
+    const logger = new RecordingLogger();
+    const result = await summarizeConversation({ model: createOfflineModel({ tokenDelayMs: 1_000 }), history: twoTurnHistory, logger });
     expect(result).toStrictEqual({ summary: twoTurnSummary, method: 'model' });
+    expect(logger.lines).toStrictEqual([]);
   });
 
   it('asks the model once, with the summary instruction and the transcript', async () => {
-    const { model, calls } = scriptedModel(async () => textResult('  The user did arithmetic and looked up Japan.  '));
+    const { model, calls } = scriptedModel(() => Promise.resolve(textResult('  The user did arithmetic and looked up Japan.  ')));
 
-    const result = await summarizeConversation({ model, history: twoTurnHistory });
+    const result = await summarizeConversation({ model, history: twoTurnHistory, logger: new RecordingLogger() });
 
     expect(result).toStrictEqual({ summary: 'The user did arithmetic and looked up Japan.', method: 'model' });
     expect(calls).toHaveLength(1);
@@ -71,33 +74,45 @@ describe('summarizeConversation', () => {
     ]);
   });
 
-  it('falls back to the extractive summary when the model throws', async () => {
-    const { model, calls } = scriptedModel(() => Promise.reject(new Error('connection refused')));
-    const result = await summarizeConversation({ model, history: twoTurnHistory });
+  it('falls back to the extractive summary when the model throws, and logs the error', async () => {
+    const refused = new Error('connection refused');
+    const { model, calls } = scriptedModel(() => Promise.reject(refused));
+    const logger = new RecordingLogger();
+    const result = await summarizeConversation({ model, history: twoTurnHistory, logger });
     expect(result).toStrictEqual({ summary: twoTurnSummary, method: 'extractive' });
     expect(calls).toHaveLength(1);
+    expect(logger.lines).toStrictEqual([{ level: 'warn', fields: { err: refused }, message: 'summary model failed; using the extractive summary' }]);
   });
 
-  it('falls back to the extractive summary when the model returns no text', async () => {
-    const { model } = scriptedModel(async () => textResult(''));
-    expect(await summarizeConversation({ model, history: twoTurnHistory })).toStrictEqual({ summary: twoTurnSummary, method: 'extractive' });
+  it('falls back to the extractive summary when the model returns no text, and logs it', async () => {
+    const { model } = scriptedModel(() => Promise.resolve(textResult('')));
+    const logger = new RecordingLogger();
+    expect(await summarizeConversation({ model, history: twoTurnHistory, logger })).toStrictEqual({ summary: twoTurnSummary, method: 'extractive' });
+    expect(logger.lines).toStrictEqual([
+      { level: 'warn', fields: { finishReason: 'stop' }, message: 'summary model gave no text; using the extractive summary' },
+    ]);
   });
 
-  it('gives up on a model that does not answer within the time limit', async () => {
+  it('gives up on a model that does not answer within the time limit, and logs it', async () => {
+    const aborted = new Error('the call was aborted');
     const { model } = scriptedModel(
       (options) =>
         new Promise((_, reject) => {
-          options.abortSignal?.addEventListener('abort', () => reject(options.abortSignal?.reason), { once: true });
+          options.abortSignal?.addEventListener('abort', () => reject(aborted), { once: true });
         }),
     );
-    const result = await summarizeConversation({ model, history: twoTurnHistory, timeoutMs: 20 });
+    const logger = new RecordingLogger();
+    const result = await summarizeConversation({ model, history: twoTurnHistory, timeoutMs: 20, logger });
     expect(result).toStrictEqual({ summary: twoTurnSummary, method: 'extractive' });
+    expect(logger.lines).toStrictEqual([{ level: 'warn', fields: { err: aborted }, message: 'summary model failed; using the extractive summary' }]);
   });
 
   it('says no messages were exchanged for an empty conversation, without calling the model', async () => {
-    const { model, calls } = scriptedModel(async () => textResult('should not be used'));
-    expect(await summarizeConversation({ model, history: [] })).toStrictEqual({ summary: 'No messages were exchanged.', method: 'extractive' });
+    const { model, calls } = scriptedModel(() => Promise.resolve(textResult('should not be used')));
+    const logger = new RecordingLogger();
+    expect(await summarizeConversation({ model, history: [], logger })).toStrictEqual({ summary: 'No messages were exchanged.', method: 'extractive' });
     expect(calls).toHaveLength(0);
+    expect(logger.lines).toStrictEqual([]);
     expect(extractiveSummary([])).toBe('No messages were exchanged.');
   });
 });

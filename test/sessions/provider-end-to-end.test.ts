@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeGeminiServer } from '../fakes/fake-gemini-server.js';
-import { startFakeOpenAiServer } from '../fakes/fake-openai-server.js';
-import type { FakeHttpServer } from '../fakes/fake-http-server.js';
+import { geminiRequestBody, startFakeGeminiServer } from '../fakes/fake-gemini-server.js';
+import { openAiRequestBody, startFakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import type { FakeHttpServer, RecordedRequest } from '../fakes/fake-http-server.js';
 import type { FakeReply } from '../fakes/fake-reply.js';
 import { startServer, type RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
@@ -22,14 +22,20 @@ const providers = [
     start: () => startFakeOpenAiServer({ replies: toolTurn }),
     settings: (fake: FakeHttpServer) => ({ OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'gpt-test' }),
     model: { provider: 'openai', model: 'gpt-test' },
-    sentToolResult: (body: any) => JSON.stringify(body.messages).includes('"role":"tool"') && JSON.stringify(body.messages).includes('84'),
+    sentToolResult: (request: RecordedRequest | undefined) => {
+      const messages = JSON.stringify(openAiRequestBody(request).messages);
+      return messages.includes('"role":"tool"') && messages.includes('84');
+    },
   },
   {
     name: 'gemini',
     start: () => startFakeGeminiServer({ replies: toolTurn }),
     settings: (fake: FakeHttpServer) => ({ GEMINI_API_KEY: 'g-test', GEMINI_BASE_URL: `${fake.url}/v1beta`, GEMINI_MODEL: 'models/gemini-test' }),
     model: { provider: 'gemini', model: 'gemini-test' },
-    sentToolResult: (body: any) => JSON.stringify(body.contents).includes('functionResponse') && JSON.stringify(body.contents).includes('84'),
+    sentToolResult: (request: RecordedRequest | undefined) => {
+      const contents = JSON.stringify(geminiRequestBody(request).contents);
+      return contents.includes('functionResponse') && contents.includes('84');
+    },
   },
 ] as const;
 
@@ -55,7 +61,7 @@ describe.each(providers)('through $name', (provider) => {
     expect(frames[2]).toMatchObject({ name: 'calculator', result: { result: 84 } });
     expect(TestClient.text(frames)).toBe('The answer is 84.');
     expect(frames.at(-1)).toMatchObject({ type: 'done', finish_reason: 'stop', usage: { prompt_tokens: 100, completion_tokens: 12 } });
-    expect(provider.sentToolResult(fake.requests[1]!.body)).toBe(true);
+    expect(provider.sentToolResult(fake.requests[1])).toBe(true);
 
     await client.ask('what did I ask?');
     const third = JSON.stringify(fake.requests[2]!.body);
@@ -65,7 +71,7 @@ describe.each(providers)('through $name', (provider) => {
     const events = await server.app.parley.store.loadEvents(`e2e-${provider.name}`);
     const assistant = events.find((event) => event.event_type === 'assistant_message');
     expect(assistant?.metadata).toMatchObject({ status: 'complete', prompt_tokens: 100, completion_tokens: 12, usage_estimated: false });
-    expect((await server.app.inject({ url: '/health' })).json().model).toStrictEqual(provider.model);
+    expect((await server.app.inject({ url: '/health' })).json<{ model: unknown }>().model).toStrictEqual(provider.model);
     await client.close();
   });
 });

@@ -6,7 +6,20 @@ export function catchError(work: () => unknown): ParleyError {
     work();
   } catch (error) {
     if (error instanceof ParleyError) return error;
-    throw new Error(`expected a ParleyError, got ${String(error)}`);
+    throw new Error(`expected a ParleyError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected an error, but the call succeeded');
+}
+
+/** The ParleyError a promise rejects with, for the same assertions on async work. */
+export async function rejectionOf(work: Promise<unknown>): Promise<ParleyError> {
+  return work.then(
+    () => {
+      throw new Error('expected a rejection, but the promise resolved');
+    },
+    (error: unknown) => {
+      if (error instanceof ParleyError) return error;
+      throw new Error(`expected a ParleyError, got ${String(error)}`, { cause: error });
+    },
+  );
 }

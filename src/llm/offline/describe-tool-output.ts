@@ -24,11 +24,11 @@ export function scalarResult(output: unknown): string | undefined {
 
 /** The list of records in a result, if it holds one. */
 export function findRecords(output: unknown): unknown[] | undefined {
-  if (Array.isArray(output)) return output;
+  if (isList(output)) return output;
   if (isRecord(output)) {
     for (const key of recordListKeys) {
       const value = output[key];
-      if (Array.isArray(value)) return value;
+      if (isList(value)) return value;
     }
   }
   return undefined;
@@ -71,3 +71,7 @@ function isScalar(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
+/** Array.isArray, but its items stay unknown instead of any. */
+function isList(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}

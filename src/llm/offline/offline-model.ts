@@ -27,26 +27,29 @@ export function createOfflineModel({ tokenDelayMs }: OfflineModelOptions): Langu
     modelId: 'parley-offline',
     supportedUrls: {},
 
-    async doGenerate(options) {
-      options.abortSignal?.throwIfAborted();
-      const { reply, inputCharacters } = plan(options);
-      const content: LanguageModelV3Content[] =
-        reply.kind === 'text'
-          ? [{ type: 'text', text: reply.text }]
-          : reply.calls.map((call) => ({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input: JSON.stringify(call.input) }));
-      return {
-        content,
-        finishReason: finishReasonOf(reply),
-        usage: estimateModelUsage(inputCharacters, outputCharacters(reply)),
-        warnings: [],
-      };
-    },
+    // Each call's work runs in a promise executor, so a call already aborted rejects, as the spec expects.
+    doGenerate: (options) =>
+      new Promise((resolve) => {
+        options.abortSignal?.throwIfAborted();
+        const { reply, inputCharacters } = plan(options);
+        const content: LanguageModelV3Content[] =
+          reply.kind === 'text'
+            ? [{ type: 'text', text: reply.text }]
+            : reply.calls.map((call) => ({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input: JSON.stringify(call.input) }));
+        resolve({
+          content,
+          finishReason: finishReasonOf(reply),
+          usage: estimateModelUsage(inputCharacters, outputCharacters(reply)),
+          warnings: [],
+        });
+      }),
 
-    async doStream(options) {
-      options.abortSignal?.throwIfAborted();
-      const { reply, inputCharacters } = plan(options);
-      return { stream: pacedStream(streamParts(reply, inputCharacters), { delayMs: tokenDelayMs, signal: options.abortSignal }) };
-    },
+    doStream: (options) =>
+      new Promise((resolve) => {
+        options.abortSignal?.throwIfAborted();
+        const { reply, inputCharacters } = plan(options);
+        resolve({ stream: pacedStream(streamParts(reply, inputCharacters), { delayMs: tokenDelayMs, signal: options.abortSignal }) });
+      }),
   };
 }
 

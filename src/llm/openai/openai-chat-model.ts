@@ -9,6 +9,9 @@ import { chatCompletionPoster } from './post-chat-completion.js';
 import { SseDataReader } from './sse-data-reader.js';
 import { toOpenAiRequest } from './to-openai-request.js';
 
+/** Some OpenAI-compatible servers (vLLM, DeepSeek) return the model's reasoning beside the content. */
+type ReasoningMessage = ChatCompletionMessage & { reasoning_content?: string | null };
+
 export interface OpenAiChatModelOptions {
   /** Up to and including `/v1`. */
   baseURL: string;
@@ -50,10 +53,9 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     doStream: async (callOptions) => ({ stream: streamOf(await openStep(callOptions)) }),
     doGenerate: async (callOptions) => {
       const { body, warnings } = toOpenAiRequest(modelId, callOptions);
-      const request = body;
-      const response = (await (await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers })).json()) as ChatCompletion;
+      const response = (await (await post({ body, signal: callOptions.abortSignal, headers: callOptions.headers })).json()) as ChatCompletion;
       const choice = response.choices[0];
-      const message = choice?.message as (ChatCompletionMessage & { reasoning_content?: string | null }) | undefined;
+      const message: ReasoningMessage | undefined = choice?.message;
       const content: LanguageModelV3Content[] = [];
       if (message?.reasoning_content) content.push({ type: 'reasoning', text: message.reasoning_content });
       if (message?.content) content.push({ type: 'text', text: message.content });
@@ -66,7 +68,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
         finishReason: toFinishReason(choice?.finish_reason, Boolean(message?.refusal)),
         usage: toUsage(response.usage),
         warnings,
-        request: { body: request },
+        request: { body },
       };
     },
   };

@@ -100,10 +100,11 @@ export function readChatChunks(options: {
         } else take(next.value);
       }
     },
-    async cancel() {
+    cancel() {
       ended = true;
       queue.length = 0;
       abort();
+      return Promise.resolve();
     },
   };
 }

@@ -24,8 +24,5 @@ export const calculatorTool: Tool<CalculatorParameters, CalculatorResult> = {
     'sin, cos, tan, asin, acos, atan (radians), min, max, fact. Write every multiplication with *: 2*(3+4), not 2(3+4). ' +
     'Returns { expression, result } with the result rounded to 12 significant digits.',
   parameters: calculatorParameters,
-  execute: async ({ expression }, { signal }) => ({
-    expression,
-    result: calculate(expression, { signal }),
-  }),
+  execute: ({ expression }, { signal }) => Promise.resolve({ expression, result: calculate(expression, { signal }) }),
 };

@@ -134,7 +134,23 @@ describe('tools', () => {
       {
         type: 'tool-result',
         toolName: 'fetch_data',
-        output: expect.objectContaining({ sample_data: true, total: 1, records: [expect.objectContaining({ name: 'Paris' })] }),
+        output: {
+          source: 'sample',
+          sample_data: true,
+          note: 'Sample data built into Parley for demonstration, not live: populations are approximate and the weather is made up.',
+          total: 1,
+          query_matched: true,
+          records: [
+            {
+              id: 'paris',
+              name: 'Paris',
+              country: 'France',
+              population: 2_100_000,
+              timezone: 'Europe/Paris',
+              sample_weather: { condition: 'sunny', temperature_c: 19 },
+            },
+          ],
+        },
       },
       { type: 'finish-step', finishReason: 'tool-calls' },
       { type: 'finish-step', finishReason: 'stop' },

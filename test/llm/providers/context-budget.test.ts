@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
+import { openAiRequestBody, startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
 import { historyItem, runnerFor, runTurn, testSettings } from './provider-harness.js';
 
 let server: FakeOpenAiServer;
@@ -15,7 +15,7 @@ it('sends only the newest turns that fit CONTEXT_BUDGET_TOKENS, the older ones c
   history.push(historyItem.user('Latest question?'));
   const outcome = await runTurn(runner, history);
   expect(outcome.error).toBeUndefined();
-  const messages: Array<{ role: string; content: string }> = server.requests[0]?.body.messages;
+  const { messages } = openAiRequestBody(server.requests[0]);
   expect(messages.at(-1)).toStrictEqual({ role: 'user', content: 'Latest question?' });
   expect(JSON.stringify(messages).length / 4).toBeLessThanOrEqual(600);
   expect(messages.filter((message) => message.role === 'user').length).toBeLessThan(11);

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { noAnswerNotes } from '../../../src/llm/history-to-prompt.js';
 import type { FakeHttpServer, RecordedRequest } from '../../fakes/fake-http-server.js';
-import { startFakeGeminiServer } from '../../fakes/fake-gemini-server.js';
-import { startFakeOpenAiServer } from '../../fakes/fake-openai-server.js';
+import { geminiRequestBody, startFakeGeminiServer } from '../../fakes/fake-gemini-server.js';
+import { openAiRequestBody, startFakeOpenAiServer } from '../../fakes/fake-openai-server.js';
 import type { FakeProviderOptions, FakeReply } from '../../fakes/fake-reply.js';
 import { historyItem, runnerFor, runTurn, testSettings, textOf } from './provider-harness.js';
 
@@ -13,8 +13,9 @@ const providers = [
     name: 'openai',
     start: startFakeOpenAiServer,
     settings: (baseUrl: string) => ({ LLM_PROVIDER: 'openai', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'gpt-test' }),
-    lastUserText: (request: RecordedRequest): string => request.body.messages.findLast((message: { role: string }) => message.role === 'user').content,
-    conversation: (request: RecordedRequest) => request.body.messages.slice(1),
+    /** The newest user message of a request, as JSON text. */
+    lastUserMessage: (request: RecordedRequest) => JSON.stringify(openAiRequestBody(request).messages.findLast((message) => message.role === 'user')?.content),
+    conversation: (request: RecordedRequest): unknown[] => openAiRequestBody(request).messages.slice(1),
     expected: [
       { role: 'user', content: poisoned },
       { role: 'assistant', content: noAnswerNotes.error },
@@ -25,8 +26,8 @@ const providers = [
     name: 'gemini',
     start: startFakeGeminiServer,
     settings: (baseUrl: string) => ({ LLM_PROVIDER: 'gemini', GEMINI_BASE_URL: baseUrl, GEMINI_API_KEY: 'gemini-test-key', GEMINI_MODEL: 'gemini-3.5-flash' }),
-    lastUserText: (request: RecordedRequest): string => request.body.contents.at(-1).parts[0].text,
-    conversation: (request: RecordedRequest) => request.body.contents,
+    lastUserMessage: (request: RecordedRequest) => JSON.stringify(geminiRequestBody(request).contents.at(-1)?.parts),
+    conversation: (request: RecordedRequest): unknown[] => geminiRequestBody(request).contents,
     expected: [
       { role: 'user', parts: [{ text: poisoned }] },
       { role: 'model', parts: [{ text: noAnswerNotes.error }] },
@@ -42,7 +43,7 @@ describe.each(providers)('a failed turn, then the next message, through $name', 
   it('sends the next message upstream as its own user message, after a note that the turn failed, and answers it', async () => {
     // The provider fails every request whose newest message carries the poisoned text.
     const replies: FakeProviderOptions['replies'] = (request): FakeReply =>
-      provider.lastUserText(request).includes(poisoned) ? { kind: 'error', status: 500 } : { kind: 'text', text: 'Hello!' };
+      provider.lastUserMessage(request).includes(poisoned) ? { kind: 'error', status: 500 } : { kind: 'text', text: 'Hello!' };
     server = await provider.start({ replies });
     const runner = runnerFor(testSettings({ ...provider.settings(server.baseUrl), LLM_MAX_RETRIES: '0' }));
 

@@ -1,8 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
 import { noAnswerNotes } from '../../../src/llm/history-to-prompt.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
-import type { FakeProviderOptions } from '../../fakes/fake-reply.js';
-import { historyItem, runnerFor, runTurn, testSettings, testTools, textOf } from './provider-harness.js';
+import { systemPrompt } from '../../../src/llm/model-runner.js';
+import { openAiRequestBody, startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
+import type { FakeProviderOptions, FakeReply } from '../../fakes/fake-reply.js';
+import { historyItem, lookupFailure, runnerFor, runTurn, testSettings, testTools, textOf, withoutDurations } from './provider-harness.js';
 
 let server: FakeOpenAiServer;
 afterEach(() => server?.stop());
@@ -13,7 +14,7 @@ async function runnerOn(options: FakeProviderOptions, overrides: Record<string, 
   return runnerFor(settings, tools);
 }
 
-const system = expect.objectContaining({ role: 'system', content: expect.stringContaining('You are Parley') });
+const system = { role: 'system', content: systemPrompt };
 
 it('streams a text answer with the usage the server reported', async () => {
   const runner = await runnerOn({ replies: [{ kind: 'text', tokens: ['Hello', ', ', 'world.'], usage: { promptTokens: 12, completionTokens: 3 } }] });
@@ -29,14 +30,15 @@ it('streams a text answer with the usage the server reported', async () => {
   const [request] = server.requests;
   expect(request?.url).toBe('/v1/chat/completions');
   expect(request?.headers.authorization).toBe('Bearer sk-test');
-  expect(request?.body).toMatchObject({
+  expect(openAiRequestBody(request)).toMatchObject({
     model: 'gpt-test',
     stream: true,
     stream_options: { include_usage: true },
     messages: [system, { role: 'user', content: 'Say hello.' }],
   });
-  expect(request?.body.tools.map((tool: { function: { name: string } }) => tool.function.name)).toStrictEqual(['add', 'lookup', 'slow']);
-  expect(request?.body.tools[0]).toMatchObject({
+  const tools = openAiRequestBody(request).tools ?? [];
+  expect(tools.map((tool) => (tool.type === 'function' ? tool.function.name : tool.custom.name))).toStrictEqual(['add', 'lookup', 'slow']);
+  expect(tools[0]).toMatchObject({
     type: 'function',
     function: { name: 'add', description: 'Adds two numbers.', parameters: { type: 'object', required: ['a', 'b'] } },
   });
@@ -56,17 +58,16 @@ it('runs a tool whose call arrives split over several chunks and sends its resul
     replies: [{ kind: 'fixture', file: 'openai-tool-call-then-usage.sse' }, { kind: 'text', text: 'It is 42.', usage: { promptTokens: 120, completionTokens: 4 } }],
   });
   const outcome = await runTurn(runner, [historyItem.user('What is 19 + 23?')]);
-  expect(outcome).toStrictEqual({
-    events: [
-      { type: 'tool_call', callId: 'call_3J5QbGLMIVUwvPh8P2VpLMgp', name: 'add', arguments: { a: 19, b: 23 } },
-      { type: 'tool_result', callId: 'call_3J5QbGLMIVUwvPh8P2VpLMgp', name: 'add', result: { sum: 42 }, durationMs: expect.any(Number) },
-      { type: 'text', text: 'It ' },
-      { type: 'text', text: 'is ' },
-      { type: 'text', text: '42.' },
-      { type: 'finish', finishReason: 'stop', usage: { promptTokens: 92 + 120, completionTokens: 18 + 4 } },
-    ],
-  });
-  expect(server.requests[1]?.body.messages).toStrictEqual([
+  expect(outcome.error).toBeUndefined();
+  expect(withoutDurations(outcome.events)).toStrictEqual([
+    { type: 'tool_call', callId: 'call_3J5QbGLMIVUwvPh8P2VpLMgp', name: 'add', arguments: { a: 19, b: 23 } },
+    { type: 'tool_result', callId: 'call_3J5QbGLMIVUwvPh8P2VpLMgp', name: 'add', result: { sum: 42 }, durationMs: 0 },
+    { type: 'text', text: 'It ' },
+    { type: 'text', text: 'is ' },
+    { type: 'text', text: '42.' },
+    { type: 'finish', finishReason: 'stop', usage: { promptTokens: 92 + 120, completionTokens: 18 + 4 } },
+  ]);
+  expect(openAiRequestBody(server.requests[1]).messages).toStrictEqual([
     system,
     { role: 'user', content: 'What is 19 + 23?' },
     {
@@ -78,25 +79,26 @@ it('runs a tool whose call arrives split over several chunks and sends its resul
   ]);
 });
 
-it('runs two tool steps, a failing tool going back to the model as its result', async () => {
-  const runner = await runnerOn({
-    replies: [
-      { kind: 'tool_calls', calls: [{ id: 'call_1', name: 'lookup', arguments: { key: 'missing' } }] },
-      { kind: 'tool_calls', calls: [{ id: 'call_2', name: 'add', arguments: { a: 1, b: 2 } }] },
-      { kind: 'text', text: 'No record; 1 + 2 is 3.' },
-    ],
-  });
+it('runs two tool steps, a failing tool going back to the model as its result and logged', async () => {
+  const replies: FakeReply[] = [
+    { kind: 'tool_calls', calls: [{ id: 'call_1', name: 'lookup', arguments: { key: 'missing' } }], usage: { promptTokens: 30, completionTokens: 5 } },
+    { kind: 'tool_calls', calls: [{ id: 'call_2', name: 'add', arguments: { a: 1, b: 2 } }], usage: { promptTokens: 40, completionTokens: 6 } },
+    { kind: 'text', text: 'No record; 1 + 2 is 3.', usage: { promptTokens: 50, completionTokens: 9 } },
+  ];
+  const tools = testTools();
+  const runner = await runnerOn({ replies }, {}, tools);
   const outcome = await runTurn(runner, [historyItem.user('Look up "missing", then add 1 and 2.')]);
-  expect(outcome.events.filter((event) => event.type !== 'text')).toStrictEqual([
+  expect(withoutDurations(outcome.events.filter((event) => event.type !== 'text'))).toStrictEqual([
     { type: 'tool_call', callId: 'call_1', name: 'lookup', arguments: { key: 'missing' } },
-    { type: 'tool_result', callId: 'call_1', name: 'lookup', error: 'lookup failed: no record "missing"', durationMs: expect.any(Number) },
+    { type: 'tool_result', callId: 'call_1', name: 'lookup', error: 'lookup failed: no record "missing"', durationMs: 0 },
     { type: 'tool_call', callId: 'call_2', name: 'add', arguments: { a: 1, b: 2 } },
-    { type: 'tool_result', callId: 'call_2', name: 'add', result: { sum: 3 }, durationMs: expect.any(Number) },
-    { type: 'finish', finishReason: 'stop', usage: expect.any(Object) },
+    { type: 'tool_result', callId: 'call_2', name: 'add', result: { sum: 3 }, durationMs: 0 },
+    { type: 'finish', finishReason: 'stop', usage: { promptTokens: 30 + 40 + 50, completionTokens: 5 + 6 + 9 } },
   ]);
+  expect(tools.logger.lines).toStrictEqual([{ level: 'warn', fields: { tool: 'lookup', err: lookupFailure }, message: 'tool failed' }]);
   expect(textOf(outcome.events)).toBe('No record; 1 + 2 is 3.');
   expect(server.requests).toHaveLength(3);
-  expect(server.requests[2]?.body.messages.slice(1)).toStrictEqual([
+  expect(openAiRequestBody(server.requests[2]).messages.slice(1)).toStrictEqual([
     { role: 'user', content: 'Look up "missing", then add 1 and 2.' },
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"key":"missing"}' } }] },
     { role: 'tool', tool_call_id: 'call_1', content: 'lookup failed: no record "missing"' },
@@ -121,7 +123,7 @@ it('sends the whole history in OpenAI format, a cancelled turn\'s dangling call 
   ];
   const outcome = await runTurn(runner, history);
   expect(outcome.error).toBeUndefined();
-  expect(server.requests[0]?.body.messages.slice(1)).toStrictEqual([
+  expect(openAiRequestBody(server.requests[0]).messages.slice(1)).toStrictEqual([
     { role: 'user', content: 'Add 2 and 3.' },
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'add', arguments: '{"a":2,"b":3}' } }] },
     { role: 'tool', tool_call_id: 'call_a', content: '{"sum":5}' },

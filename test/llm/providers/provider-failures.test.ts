@@ -122,12 +122,12 @@ describe.each(providers)('$name', (provider) => {
   });
 
   it('ends a blocked answer normally with finish_reason content_filter', async () => {
-    const runner = await runnerOn({ replies: [{ kind: 'blocked', tokens: ['Well, '] }] });
+    const runner = await runnerOn({ replies: [{ kind: 'blocked', tokens: ['Well, '], usage: { promptTokens: 11, completionTokens: 2 } }] });
     const outcome = await runTurn(runner, question);
     expect(outcome.error).toBeUndefined();
     expect(outcome.events).toStrictEqual([
       { type: 'text', text: 'Well, ' },
-      { type: 'finish', finishReason: 'content_filter', usage: expect.any(Object) },
+      { type: 'finish', finishReason: 'content_filter', usage: { promptTokens: 11, completionTokens: 2 } },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { createModelRunner, type ModelRunner } from '../../../src/llm/model-runn
 import type { TurnEvent } from '../../../src/llm/turn-event.js';
 import type { HistoryItem } from '../../../src/protocol/index.js';
 import { ToolRegistry } from '../../../src/tools/tool-registry.js';
+import { RecordingLogger } from '../../fakes/recording-logger.js';
 
 /** Settings that name only what a test gives, never the developer's environment. */
 export function testSettings(environment: Record<string, string>): Settings {
@@ -13,31 +14,35 @@ export function testSettings(environment: Record<string, string>): Settings {
 
 export interface TestTools {
   registry: ToolRegistry;
+  /** What the tools, and a runner built on them, logged. */
+  logger: RecordingLogger;
   /** Signals the slow tool received, to check a cancel reached it. */
   slowToolSignals: AbortSignal[];
   /** Resolves when the slow tool starts. */
   slowToolStarted: Promise<void>;
 }
 
+/** What the `lookup` tool throws for the key "missing", as a crashing tool would. */
+export const lookupFailure = new Error('no record "missing"');
+
 export function testTools(): TestTools {
   const slowToolSignals: AbortSignal[] = [];
   let started!: () => void;
   const slowToolStarted = new Promise<void>((resolve) => (started = resolve));
-  const registry = new ToolRegistry({ defaultTimeoutMs: 5_000 })
+  const logger = new RecordingLogger();
+  const registry = new ToolRegistry({ logger, defaultTimeoutMs: 5_000 })
     .register({
       name: 'add',
       description: 'Adds two numbers.',
       parameters: z.object({ a: z.number(), b: z.number() }),
-      execute: async ({ a, b }: { a: number; b: number }) => ({ sum: a + b }),
+      execute: ({ a, b }: { a: number; b: number }) => Promise.resolve({ sum: a + b }),
     })
     .register({
       name: 'lookup',
       description: 'Looks up a record by key.',
       parameters: z.object({ key: z.string() }),
-      execute: async ({ key }: { key: string }) => {
-        if (key === 'missing') throw new Error(`no record "${key}"`);
-        return { key, value: `value of ${key}` };
-      },
+      execute: ({ key }: { key: string }) =>
+        key === 'missing' ? Promise.reject(lookupFailure) : Promise.resolve({ key, value: `value of ${key}` }),
     })
     .register({
       name: 'slow',
@@ -50,11 +55,11 @@ export function testTools(): TestTools {
         return { finished: false };
       },
     });
-  return { registry, slowToolSignals, slowToolStarted };
+  return { registry, logger, slowToolSignals, slowToolStarted };
 }
 
 export function runnerFor(settings: Settings, tools = testTools()): ModelRunner {
-  return createModelRunner(settings, tools.registry, { retry: { baseDelayMs: 20 } });
+  return createModelRunner(settings, tools.registry, { logger: tools.logger, retry: { baseDelayMs: 20 } });
 }
 
 export interface TurnOutcome {
@@ -72,6 +77,11 @@ export async function runTurn(runner: ModelRunner, history: readonly HistoryItem
     if (!isParleyError(error)) throw error;
     return { events, error: { code: error.code, message: error.message } };
   }
+}
+
+/** The events with each tool's duration set to 0: it is measured, so a test cannot know it. */
+export function withoutDurations(events: readonly TurnEvent[]): TurnEvent[] {
+  return events.map((event) => (event.type === 'tool_result' ? { ...event, durationMs: 0 } : event));
 }
 
 /** Text of the events, joined: what the user saw. */

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
-import { startFakeGeminiServer, type FakeGeminiServer } from '../../fakes/fake-gemini-server.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
+import { geminiRequestBody, startFakeGeminiServer, type FakeGeminiServer } from '../../fakes/fake-gemini-server.js';
+import { openAiRequestBody, startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
 import { historyItem, runnerFor, testSettings } from './provider-harness.js';
 
 let server: FakeGeminiServer | FakeOpenAiServer;
@@ -14,14 +14,14 @@ it('summarizes a session through Gemini in one call', async () => {
   expect(await runner.summarize(conversation)).toStrictEqual({ summary: 'The user asked for 19 + 23; the answer was 42.', method: 'model' });
   expect(server.requests).toHaveLength(1);
   expect(server.requests[0]?.url).toBe('/v1beta/models/gemini-3.5-flash:generateContent');
-  expect(JSON.stringify(server.requests[0]?.body.contents)).toContain('19 + 23');
+  expect(JSON.stringify(geminiRequestBody(server.requests[0]).contents)).toContain('19 + 23');
 });
 
 it('summarizes a session through an OpenAI-compatible server in one call', async () => {
   server = await startFakeOpenAiServer({ replies: [{ kind: 'text', text: 'A sum was computed: 42.' }] });
   const runner = runnerFor(testSettings({ OPENAI_BASE_URL: server.baseUrl }));
   expect(await runner.summarize(conversation)).toStrictEqual({ summary: 'A sum was computed: 42.', method: 'model' });
-  expect(server.requests[0]?.body.stream).toBeUndefined();
+  expect(openAiRequestBody(server.requests[0]).stream).toBeUndefined();
 });
 
 it('falls back to the extractive summary when the provider fails', async () => {

@@ -5,9 +5,10 @@ import { createFetchDataTool, maxResultBytes, type FetchDataResult } from '../..
 import { createInMemoryDataSource } from '../../../src/tools/fetch-data/in-memory-data-source.js';
 import { sampleDataSource } from '../../../src/tools/fetch-data/sample-data-source.js';
 import { ToolRegistry } from '../../../src/tools/tool-registry.js';
+import { RecordingLogger } from '../../fakes/recording-logger.js';
 
 function registryWith(...extraSources: DataSource[]) {
-  return new ToolRegistry().register(createFetchDataTool(new DataSourceRegistry([sampleDataSource, ...extraSources])));
+  return new ToolRegistry({ logger: new RecordingLogger() }).register(createFetchDataTool(new DataSourceRegistry([sampleDataSource, ...extraSources])));
 }
 
 const fetchData = async (input: unknown, registry = registryWith()) =>
@@ -70,13 +71,13 @@ describe('fetch_data', () => {
     expect({ total: missing.total, records: missing.records }).toStrictEqual({ total: 0, records: [] });
   });
 
-  it('refuses a limit outside 1 to 50 or not whole', async () => {
-    for (const limit of [0, 51, 2.5, '5']) {
-      await expect(fetchData({ limit })).rejects.toMatchObject({
-        code: 'tool_error',
-        message: expect.stringMatching(/^invalid arguments for fetch_data: limit: /),
-      });
-    }
+  it.each([
+    [0, 'Too small: expected number to be >=1'],
+    [51, 'Too big: expected number to be <=50'],
+    [2.5, 'Invalid input: expected int, received number'],
+    ['5', 'Invalid input: expected number, received string'],
+  ])('refuses the limit %j, outside 1 to 50 or not whole: %s', async (limit, problem) => {
+    await expect(fetchData({ limit })).rejects.toMatchObject({ code: 'tool_error', message: `invalid arguments for fetch_data: limit: ${problem}` });
   });
 
   it('names the sources there are when asked for an unknown one', async () => {
@@ -91,9 +92,9 @@ describe('fetch_data', () => {
     const inventory: DataSource = {
       name: 'inventory',
       description: 'Items in stock.',
-      async fetch(request, signal) {
+      fetch(request, signal) {
         seen.push({ request, signal });
-        return { records: [{ id: 'a1', item: 'anvil' }], total: 1 };
+        return Promise.resolve({ records: [{ id: 'a1', item: 'anvil' }], total: 1 });
       },
     };
     const registry = registryWith(inventory);
@@ -133,12 +134,12 @@ describe('fetch_data', () => {
   });
 
   it('reports a source whose result is malformed or not JSON as a tool_error', async () => {
-    const malformed: DataSource = { name: 'malformed', description: '', fetch: async () => ({ records: 'nope' }) as never };
+    const malformed: DataSource = { name: 'malformed', description: '', fetch: () => Promise.resolve({ records: 'nope' } as never) };
     await expect(fetchData({ source: 'malformed' }, registryWith(malformed))).rejects.toMatchObject({
       code: 'tool_error',
       message: 'data source "malformed" returned a malformed result',
     });
-    const bigint: DataSource = { name: 'bigint', description: '', fetch: async () => ({ records: [{ id: 1n }], total: 1 }) };
+    const bigint: DataSource = { name: 'bigint', description: '', fetch: () => Promise.resolve({ records: [{ id: 1n }], total: 1 }) };
     await expect(fetchData({ source: 'bigint' }, registryWith(bigint))).rejects.toMatchObject({
       code: 'tool_error',
       message: 'the data source returned records that cannot be sent as JSON',
