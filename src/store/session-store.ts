@@ -273,15 +273,20 @@ function firstRow(rows: Record<string, unknown>[], query: string): Record<string
 function toSessionRow(row: Record<string, unknown>): SessionRow {
   return {
     session_id: String(row.session_id),
-    user_id: row.user_id == null ? null : String(row.user_id),
+    user_id: textOrNull(row.user_id),
     start_time: toIsoTime(row.start_time),
     end_time: row.end_time == null ? null : toIsoTime(row.end_time),
     is_active: row.is_active === true,
-    summary: row.summary == null ? null : String(row.summary),
+    summary: textOrNull(row.summary),
     metadata: toObject(row.metadata),
     created_at: toIsoTime(row.created_at),
     updated_at: toIsoTime(row.updated_at),
   };
+}
+
+/** A nullable text column: both drivers return text as a string. */
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 function toStoredEvent(row: Record<string, unknown>): StoredEvent {
@@ -289,7 +294,7 @@ function toStoredEvent(row: Record<string, unknown>): StoredEvent {
     id: Number(row.id),
     session_id: String(row.session_id),
     event_type: String(row.event_type) as StoredEvent['event_type'],
-    content: row.content == null ? null : String(row.content),
+    content: textOrNull(row.content),
     metadata: toObject(row.metadata),
     seq: Number(row.seq),
     created_at: toIsoTime(row.created_at),

@@ -135,7 +135,7 @@ describe.each(serverDatabaseVariants)('an event the database refuses, on $kind',
 
     const stalled = await eventually(async () => {
       const response = await stalling.app.inject({ url: '/health' });
-      return response.statusCode === 503 ? (response.json() as { status: string; event_writer: { pending: number; stalled_ms: number } }) : undefined;
+      return response.statusCode === 503 ? response.json<{ status: string; event_writer: { pending: number; stalled_ms: number } }>() : undefined;
     }, 30_000);
     expect(stalled).toMatchObject({ status: 'unavailable', event_writer: { pending: 1 } });
     expect(stalled.event_writer.stalled_ms).toBeGreaterThan(300);
@@ -147,7 +147,7 @@ describe.each(serverDatabaseVariants)('an event the database refuses, on $kind',
     const healthy = await stalling.app.inject({ url: '/health' });
     expect(healthy.statusCode).toBe(200);
     expect(healthy.json()).toMatchObject({ status: 'ok' });
-    expect((healthy.json() as { event_writer: { stalled_ms: number } }).event_writer.stalled_ms).toBeLessThan(300);
+    expect(healthy.json<{ event_writer: { stalled_ms: number } }>().event_writer.stalled_ms).toBeLessThan(300);
     await client.close();
     await stalling.close();
   }, 120_000);

@@ -62,7 +62,7 @@ describe.each(serverDatabaseVariants)('text from a socket to $kind and back', (v
         expect(user?.content).toBe(ack!.content);
         expect(events.find((event) => event.event_type === 'assistant_message')?.content).toBe(answer);
         const overHttp = await server.app.inject({ url: `/api/sessions/${sessionId}/events` });
-        expect((overHttp.json() as { events: Array<{ content: string | null }> }).events[0]?.content).toBe(ack!.content);
+        expect(overHttp.json<{ events: Array<{ content: string | null }> }>().events[0]?.content).toBe(ack!.content);
 
         await client.close();
         const resumed = await TestClient.connect(server.wsUrl, sessionId);
@@ -118,7 +118,7 @@ describe.each(serverDatabaseVariants)('text from a socket to $kind and back', (v
     const frames = await client.ask('before\u0000after', { id: 'nul' });
     expect(frames[0]).toMatchObject({ type: 'ack', id: 'nul', content: 'before\uFFFDafter' });
     client.send({ type: 'message', content: 'hi', id: 'half \ud83d' });
-    expect(await client.waitFor('error')).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(/id must be well-formed/) });
+    expect(await client.waitFor('error')).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(/id must be well-formed/) as unknown });
     await client.close();
 
     const refused = TestClient.open(`${server.wsUrl}/ws/session/nul-user-${variant.kind}?user_id=a%00b`);

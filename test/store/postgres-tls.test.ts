@@ -68,7 +68,7 @@ describe.skipIf(!canRun)('a PostgreSQL server with TLS on', () => {
       try {
         const response = await parley.app.inject({ url: '/health' });
         expect(response.statusCode).toBe(200);
-        expect(response.json().database).toStrictEqual({ kind: 'postgres', status: 'up', tls });
+        expect(response.json<{ database: unknown }>().database).toStrictEqual({ kind: 'postgres', status: 'up', tls });
       } finally {
         await parley.close();
       }

@@ -226,7 +226,7 @@ describe.each(databaseVariants)('session store on $kind', (variant) => {
           session_id: 'talk',
           event_type: 'tool_result',
           content: 'cut \ud83d here, whole \ud83d\ude00, stray \ude00',
-          metadata: { result: { ['key \udfff']: ['\ud800', 'שלום 👍🏽'] }, count: 10n as unknown as number },
+          metadata: { result: { ['key \udfff']: ['\ud800', 'שלום 👍🏽'] }, count: 10n },
           seq: 1,
         },
         userMessage('talk', 2, 'after it'),

@@ -16,7 +16,6 @@ export function scriptedRunner(script: (signal: AbortSignal) => AsyncGenerator<T
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await -- runTurn gives an async generator; these tokens are all at hand, in one event-loop turn
 export async function* failAfterTokens(tokens: string[], code: 'llm_error' | 'llm_timeout' = 'llm_error'): AsyncGenerator<TurnEvent> {
   for (const text of tokens) yield { type: 'text', text };
   throw new ParleyError(code, 'The model provider failed mid-answer.');

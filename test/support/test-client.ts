@@ -15,7 +15,7 @@ export class TestClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as ServerFrame;
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as ServerFrame;
       this.frames.push(frame);
       const index = this.frames.length - 1;
       this.#waiters = this.#waiters.filter((waiter) => {

@@ -74,7 +74,7 @@ describe.runIf(hasChromium)('the Supabase email sign-in', () => {
     expect(await page.locator('[data-signed-in-as]').innerText()).toBe('ada@example.com');
     expect(await page.locator('.banner[data-code="unauthorized"]').count()).toBe(0);
     expect(page.url()).not.toContain('access_token');
-    expect(goTrue.calls().filter((call) => call.url === '/auth/v1/token?grant_type=refresh_token').map((call) => call.body as unknown)).toStrictEqual([
+    expect(goTrue.calls().filter((call) => call.url === '/auth/v1/token?grant_type=refresh_token').map((call) => call.body)).toStrictEqual([
       { refresh_token: 'refresh-0' },
     ]);
     const tokensSent = fixture.sockets.map((url) => new URL(url).searchParams.get('access_token'));

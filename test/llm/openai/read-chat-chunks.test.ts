@@ -16,7 +16,6 @@ function chunk(delta: Delta | null, finishReason: string | null = null, usage?: 
   } as ChatCompletionChunk;
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await -- the reader takes an async iterator; these chunks are all at hand
 async function* chunksOf(list: ChatCompletionChunk[], failAfter?: Error) {
   for (const item of list) yield item;
   if (failAfter) throw failAfter;
