@@ -7,8 +7,10 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { allowedOriginsOf, isAuthConfigured } from './auth/auth-settings.js';
+import { createTokenVerifier } from './auth/verify-token.js';
 import type { Settings } from './config.js';
-import { createAccessCheck } from './http/access-token.js';
+import { createAccessHook } from './http/access-hook.js';
 import { healthRoutes } from './http/health-routes.js';
 import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
@@ -57,6 +59,15 @@ export interface BuildOptions {
   tools?: ToolRegistry;
 }
 
+/**
+ * Fastify takes addresses, ranges and booleans as they are, but trusts nothing for a bare
+ * hop count; as a function, the count trusts the nearest `hops` addresses (Express's reading).
+ */
+function fastifyTrustProxy(setting: Settings['TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
+}
+
 /** Builds the whole server without listening (STYLE.md 7): tests use inject() and port 0. */
 export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -81,7 +92,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // Session ids run to 128 characters; longer ones reach the routes, whose schemas answer
     // with a `bad_request` problem instead of the router's bare 414.
     maxParamLength: 1024,
+    // request.ip (the open mode's loopback check, rate limits) and request.protocol/host (the
+    // page's own origin) follow X-Forwarded-* only from these proxies.
+    trustProxy: fastifyTrustProxy(settings.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
+  app.decorateRequest('principal', null);
+  app.decorateRequest('accessRefusal', null);
+  app.decorateRequest('ownedSession', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
@@ -142,8 +159,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   app.decorate('parley', { settings, database, store, writer, tools, runner, hub, finalizer });
 
-  if (settings.CORS_ORIGIN) {
-    await app.register(fastifyCors, { origin: settings.CORS_ORIGIN.split(',').map((origin) => origin.trim()) });
+  const allowedOrigins = allowedOriginsOf(settings);
+  if (allowedOrigins.length > 0) {
+    await app.register(fastifyCors, { origin: allowedOrigins.includes('*') ? '*' : allowedOrigins });
   }
   if (settings.RATE_LIMIT_HTTP_PER_MINUTE > 0) {
     await app.register(fastifyRateLimit, { max: settings.RATE_LIMIT_HTTP_PER_MINUTE, timeWindow: '1 minute' });
@@ -176,14 +194,14 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   // After the WebSocket plugin's own onRequest hook, which marks an upgrade so that a refused
   // one has its socket closed (a hook reaches the routes registered before it too).
-  app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS)));
-  const isAllowed = createAccessCheck(settings.API_TOKEN);
-  await app.register(websocketRoute, { hub, isAllowed, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
-  await app.register(sessionRoutes, { store, isAllowed });
+  const openToThisMachineOnly = !isAuthConfigured(settings) && !settings.ALLOW_OPEN_ACCESS;
+  app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS, openToThisMachineOnly)));
+  app.addHook('onRequest', createAccessHook({ settings, verifier: createTokenVerifier(settings), allowedOrigins }));
+  await app.register(websocketRoute, { hub, store, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
+  await app.register(sessionRoutes, { store });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
-    isAllowed,
     ping: () => store.ping(),
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,

@@ -1,25 +1,31 @@
 import type {} from '@fastify/websocket';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { ParleyError, toParleyError } from '../errors/index.js';
+import { canAccessSession, ownerForNewSession } from '../auth/can-access-session.js';
+import type { Principal } from '../auth/principal.js';
+import { ParleyError, isParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
+import type { SessionStore } from '../store/types.js';
+import { principalOf } from './access-hook.js';
 import type { Metrics } from './metrics-registry.js';
 import { readUserIdParam } from './user-id-param.js';
 
 export interface WebSocketRouteOptions {
   hub: SessionHub;
-  isAllowed: (request: FastifyRequest) => boolean;
+  store: Pick<SessionStore, 'getSession'>;
   maxFrameBytes: number;
   metrics: Metrics;
 }
+
+const anotherUsersSession = () => new ParleyError('forbidden', 'This session belongs to another user.');
 
 /**
  * `/ws/session/{session_id}`: parses frames (bad ones get an `error` frame, the socket stays
  * open) and hands good ones to the session, in arrival order. Frames that arrive while the
  * session is still loading wait; none are dropped.
  */
-export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, metrics }) => {
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, store, maxFrameBytes, metrics }) => {
   app.get<{ Params: { sessionId: string }; Querystring: { user_id?: unknown; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
     { websocket: true, schema: { hide: true } },
@@ -28,11 +34,12 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         metrics.frameErrors.inc({ code: error.code });
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(error.toFrame()));
       };
-      if (!isAllowed(request)) {
-        sendError(new ParleyError('unauthorized', 'This server needs its API token: connect with ?token=...'));
-        socket.close(1008, 'unauthorized');
+      if (request.accessRefusal !== null) {
+        sendError(request.accessRefusal);
+        socket.close(1008, request.accessRefusal.code);
         return;
       }
+      const principal = principalOf(request);
       const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
       const after = parseAfter(request.query.after);
       const userIdParam = readUserIdParam(request.query.user_id);
@@ -75,19 +82,42 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         });
       });
 
-      chain = hub
-        .attach(sessionId.data, userIdParam.userId ?? null, socket as WebSocket, after)
+      chain = admitAndAttach(sessionId.data, principal, userIdParam.userId ?? undefined, socket, after)
         .then((attached) => {
           if (socket.readyState !== socket.OPEN) return hub.detach(attached);
           attachment = attached;
         })
         .catch((error: unknown) => {
+          if (isParleyError(error) && error.code === 'forbidden') {
+            sendError(error);
+            socket.close(1008, error.code);
+            return;
+          }
           request.log.error({ err: error, sessionId: sessionId.data }, 'session attach failed');
           sendError(new ParleyError('storage_unavailable', 'The session could not be opened: the database is not answering. Try again shortly.'));
           socket.close(1011, 'storage_unavailable');
         });
     },
   );
+
+  /**
+   * Opens the session for this principal: refused before anything is written when it is
+   * another user's, and checked again on the row opening returns, since someone else may
+   * have created the same id in between (the store never hands an owned session over).
+   */
+  async function admitAndAttach(
+    sessionId: string,
+    principal: Principal,
+    requestedUserId: string | undefined,
+    socket: WebSocket,
+    after: number | undefined,
+  ): Promise<Attachment> {
+    const existing = await store.getSession(sessionId);
+    if (canAccessSession(principal, existing === null ? undefined : existing.user_id) === 'deny') throw anotherUsersSession();
+    return hub.attach(sessionId, ownerForNewSession(principal, requestedUserId), socket, after, (opened) => {
+      if (canAccessSession(principal, opened.user_id) === 'deny') throw anotherUsersSession();
+    });
+  }
 };
 
 function parseAfter(raw: string | undefined): number | undefined | null {
