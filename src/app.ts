@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -15,6 +16,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
 import { redactUrl } from './http/redact-url.js';
+import { securityHeaderOptions } from './http/security-headers.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { webRoutes } from './http/web-routes.js';
@@ -159,6 +161,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   app.decorate('parley', { settings, database, store, writer, tools, runner, hub, finalizer });
 
+  await app.register(fastifyHelmet, securityHeaderOptions());
   const allowedOrigins = allowedOriginsOf(settings);
   if (allowedOrigins.length > 0) {
     await app.register(fastifyCors, { origin: allowedOrigins.includes('*') ? '*' : allowedOrigins });
