@@ -200,7 +200,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const openToThisMachineOnly = !isAuthConfigured(settings) && !settings.ALLOW_OPEN_ACCESS;
   app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS, openToThisMachineOnly)));
   app.addHook('onRequest', createAccessHook({ settings, verifier: createTokenVerifier(settings), allowedOrigins }));
-  await app.register(websocketRoute, { hub, store, maxFrameBytes: settings.MAX_FRAME_BYTES, metrics });
+  await app.register(websocketRoute, {
+    hub,
+    store,
+    maxFrameBytes: settings.MAX_FRAME_BYTES,
+    metrics,
+    expiryGraceMs: settings.AUTH_CLOCK_SKEW_S * 1000,
+  });
   await app.register(sessionRoutes, { store });
   await app.register(healthRoutes, {
     databaseKind: database.kind,

@@ -3,11 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { canAccessSession, ownerForNewSession } from '../auth/can-access-session.js';
 import type { Principal } from '../auth/principal.js';
+import { millisecondsUntilExpiry } from '../auth/token-expiry.js';
 import { ParleyError, isParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
 import type { SessionStore } from '../store/types.js';
 import { principalOf } from './access-hook.js';
+import { afterMilliseconds } from './after-milliseconds.js';
 import type { Metrics } from './metrics-registry.js';
 import { readUserIdParam } from './user-id-param.js';
 
@@ -16,16 +18,20 @@ export interface WebSocketRouteOptions {
   store: Pick<SessionStore, 'getSession'>;
   maxFrameBytes: number;
   metrics: Metrics;
+  /** AUTH_CLOCK_SKEW_S in milliseconds: a token accepted that late is also kept that long. */
+  expiryGraceMs: number;
 }
 
 const anotherUsersSession = () => new ParleyError('forbidden', 'This session belongs to another user.');
+const tokenExpired = () =>
+  new ParleyError('unauthorized', 'The token has expired: reconnect with a fresh token, and with after=<last seq> to resume.');
 
 /**
  * `/ws/session/{session_id}`: parses frames (bad ones get an `error` frame, the socket stays
  * open) and hands good ones to the session, in arrival order. Frames that arrive while the
  * session is still loading wait; none are dropped.
  */
-export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, store, maxFrameBytes, metrics }) => {
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, store, maxFrameBytes, metrics, expiryGraceMs }) => {
   app.get<{ Params: { sessionId: string }; Querystring: { user_id?: unknown; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
     { websocket: true, schema: { hide: true } },
@@ -60,9 +66,29 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
       let attachment: Attachment | null = null;
       let chain: Promise<void> = Promise.resolve();
 
+      // CONTRACT.md: once the token expires, the turn in progress finishes (a cancel still
+      // works), then the socket gets `unauthorized` and 1008; a new message does not wait.
+      let expired = false;
+      const closeExpired = () => {
+        sendError(tokenExpired());
+        socket.close(1008, 'unauthorized');
+      };
+      const untilExpiry = millisecondsUntilExpiry(principal);
+      const cancelExpiry =
+        untilExpiry === undefined
+          ? () => undefined
+          : afterMilliseconds(untilExpiry + expiryGraceMs, () => {
+              expired = true;
+              void chain.then(async () => {
+                await attachment?.session.turn?.done;
+                closeExpired();
+              });
+            });
+
       // Registered before the (async) attach so that early frames queue instead of vanishing.
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const frame = parseFrame(data, isBinary, maxFrameBytes);
+        if (expired && !(frame instanceof ParleyError) && frame.type === 'message') return closeExpired();
         chain = chain.then(async () => {
           if (frame instanceof ParleyError) return sendError(frame);
           if (!attachment) return;
@@ -75,6 +101,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         });
       });
       socket.on('close', () => {
+        cancelExpiry();
         metrics.connections.dec();
         chain = chain.then(() => {
           if (attachment) hub.detach(attachment);
