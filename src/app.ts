@@ -24,6 +24,8 @@ import { websocketRoute } from './http/websocket-route.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
+import { createQuotaGate } from './quotas/create-quota-gate.js';
+import { createDatabaseUsageCounter } from './quotas/database-usage-counter.js';
 import { SessionHub } from './sessions/session-hub.js';
 import { EventWriter } from './store/event-writer.js';
 import { openDatabase } from './store/open-database.js';
@@ -131,9 +133,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       writer,
       runner,
       estimateUsage,
+      quota: createQuotaGate(createDatabaseUsageCounter(database), {
+        messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
+        tokensPerDay: settings.QUOTA_TOKENS_PER_DAY,
+      }),
       limits: {
         maxMessageChars: settings.MAX_MESSAGE_CHARS,
-        messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
         ackDeadlineMs: settings.ACK_TIMEOUT_MS,
         backpressure: { softBytes: settings.WS_BUFFER_SOFT_BYTES, hardBytes: settings.WS_BUFFER_HARD_BYTES },
       },

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { millisecondsUntilExpiry } from '../auth/token-expiry.js';
 import { ParleyError, isParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, type ClientFrame } from '../protocol/index.js';
+import { quotaAccountOf } from '../quotas/quota-account.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
 import type { SessionStore } from '../store/types.js';
 import { principalOf } from './access-hook.js';
@@ -46,6 +47,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         return;
       }
       const principal = principalOf(request);
+      const account = quotaAccountOf(principal, request.ip);
       const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
       const after = parseAfter(request.query.after);
       const userIdParam = readUserIdParam(request.query.user_id);
@@ -93,7 +95,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
           if (frame instanceof ParleyError) return sendError(frame);
           if (!attachment) return;
           try {
-            await attachment.session.handle(frame, attachment.subscriber);
+            await attachment.session.handle(frame, attachment.subscriber, account);
           } catch (error) {
             request.log.error({ err: error }, 'frame handling failed');
             sendError(toParleyError(error));

@@ -86,6 +86,8 @@ export const errorFrameSchema = z.object({
   code: z.string(),
   message: z.string(),
   recoverable: z.boolean(),
+  /** `rate_limited` and `quota_exceeded`: whole seconds until trying again can succeed. */
+  retry_after_s: z.number().int().nonnegative().optional(),
   /** The client message id the error answers, when it had one. */
   id: z.string().optional(),
 });

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
 import type { ClientFrame, HistoryItem, MessageFrame, SessionFrame, UnsequencedFrame } from '../protocol/index.js';
+import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { NewEvent } from '../store/types.js';
 import { historyItemFromEvent } from './history-from-events.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
@@ -12,9 +13,10 @@ export interface SessionDependencies {
   writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
   runner: ModelRunner;
   estimateUsage: EstimateUsage;
+  /** Per-user message rate and daily model tokens, shared by every session and instance. */
+  quota?: QuotaGate;
   limits: {
     maxMessageChars: number;
-    messagesPerMinute: number;
     /**
      * How long the user's message may wait for the database before the user is told, and
      * how long `done` waits for the answer to be stored before it is sent anyway.
@@ -49,7 +51,8 @@ export class Session {
   #turnFrames: ReplayFrame[] = [];
   /** Index in #history where the turn in progress starts; its items are not "history" yet. */
   #turnHistoryStart = 0;
-  #recentMessageTimes: number[] = [];
+  /** The quota account whose message started the turn in progress: its tokens are charged there. */
+  #turnAccount: string | null = null;
   /** Answer text not yet numbered and sent: flushed once per event-loop turn. */
   #pendingTokens = '';
   /** True from a turn's start until its first token is sent. */
@@ -125,7 +128,8 @@ export class Session {
     this.#subscribers.delete(subscriber);
   }
 
-  async handle(frame: ClientFrame, from: Subscriber): Promise<void> {
+  /** `account`: whose quotas the sender's messages count against (quota-account.ts); null for none. */
+  async handle(frame: ClientFrame, from: Subscriber, account: string | null = null): Promise<void> {
     switch (frame.type) {
       case 'ping':
         from.send('{"type":"pong"}');
@@ -134,7 +138,7 @@ export class Session {
         await this.#turn?.cancel('cancelled');
         return;
       case 'message':
-        await this.#handleMessage(frame, from);
+        await this.#handleMessage(frame, from, account);
         return;
     }
   }
@@ -150,12 +154,21 @@ export class Session {
     this.#subscribers.clear();
   }
 
-  async #handleMessage(frame: MessageFrame, from: Subscriber): Promise<void> {
+  async #handleMessage(frame: MessageFrame, from: Subscriber, account: string | null): Promise<void> {
     const reply = (error: ParleyError) => from.send(JSON.stringify(error.toFrame(frame.id)));
-    const { limits } = this.dependencies;
+    const { limits, quota } = this.dependencies;
 
     if (frame.content.length > limits.maxMessageChars) {
       return reply(new ParleyError('too_large', `The message is ${frame.content.length} characters; the limit is ${limits.maxMessageChars}.`));
+    }
+    // Counted before the checks below, which run with no wait in between: what they see holds
+    // until the turn is taken.
+    if (account !== null && quota !== undefined) {
+      try {
+        await quota.admitMessage(account);
+      } catch (thrown) {
+        return reply(toParleyError(thrown, 'storage_unavailable'));
+      }
     }
     if (frame.id !== undefined) {
       const ackSeq = this.#acceptedIds.get(frame.id);
@@ -171,10 +184,6 @@ export class Session {
       await this.#turn.cancel('interrupted');
       if (this.#busy) return reply(new ParleyError('turn_in_progress', 'The previous turn is still ending; try again.'));
     }
-    if (!this.#allowMessage()) {
-      return reply(new ParleyError('rate_limited', `More than ${limits.messagesPerMinute} messages a minute; wait a moment.`));
-    }
-
     const receivedAt = performance.now();
     this.#busy = true;
     this.#turnFrames = [];
@@ -199,6 +208,7 @@ export class Session {
     if (frame.id !== undefined) this.#acceptedIds.set(frame.id, ackSeq);
     this.#pushHistory(event);
     this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
+    this.#turnAccount = account;
     this.#startTurn(receivedAt);
   }
 
@@ -234,6 +244,7 @@ export class Session {
       // The turn is history now: a reconnecting client gets it there, not as replay.
       this.#turnFrames = [];
       this.#turnHistoryStart = this.#history.length;
+      this.#chargeTurn(result);
       this.dependencies.onTurnEnd?.(this, result);
     });
   }
@@ -286,13 +297,11 @@ export class Session {
     if (item) this.#history.push(item);
   }
 
-  #allowMessage(): boolean {
-    const limit = this.dependencies.limits.messagesPerMinute;
-    if (limit === 0) return true;
-    const now = Date.now();
-    this.#recentMessageTimes = this.#recentMessageTimes.filter((time) => now - time < 60_000);
-    if (this.#recentMessageTimes.length >= limit) return false;
-    this.#recentMessageTimes.push(now);
-    return true;
+  #chargeTurn({ usage }: TurnResult): void {
+    const account = this.#turnAccount;
+    this.#turnAccount = null;
+    if (account === null || this.dependencies.quota === undefined) return;
+    const tokens = (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0);
+    this.dependencies.quota.chargeTokens(account, tokens).catch((error: unknown) => this.dependencies.onWriteError?.(error));
   }
 }

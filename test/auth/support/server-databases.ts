@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 
 /**
- * The databases a whole-server suite runs on: embedded PGlite always, and a real PostgreSQL
+ * The databases a whole-server suite runs on: embedded PGlite (in a directory of its own, so
+ * a restarted server finds its data) always, and a real PostgreSQL
  * server (a schema of its own, dropped afterwards) when TEST_DATABASE_URL is set; in CI the
  * PostgreSQL variant is required, as in test/store/databases.ts.
  */
@@ -20,7 +24,10 @@ export interface ServerDatabaseVariant {
 
 const pglite: ServerDatabaseVariant = {
   kind: 'pglite',
-  create: () => Promise.resolve({ kind: 'pglite', settings: {}, dispose: () => Promise.resolve() }),
+  async create() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-users-'));
+    return { kind: 'pglite', settings: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
+  },
 };
 
 const postgresServer = (databaseUrl: string | undefined): ServerDatabaseVariant => ({
