@@ -11,7 +11,9 @@ import type { DestinationStream } from 'pino';
 import { allowedOriginsOf, isAuthConfigured } from './auth/auth-settings.js';
 import { createTokenVerifier } from './auth/verify-token.js';
 import type { Settings } from './config.js';
+import { ParleyError } from './errors/index.js';
 import { createAccessHook } from './http/access-hook.js';
+import { createConnectionRateLimit } from './http/connection-rate-limit.js';
 import { healthRoutes } from './http/health-routes.js';
 import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
@@ -172,7 +174,17 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await app.register(fastifyCors, { origin: allowedOrigins.includes('*') ? '*' : allowedOrigins });
   }
   if (settings.RATE_LIMIT_HTTP_PER_MINUTE > 0) {
-    await app.register(fastifyRateLimit, { max: settings.RATE_LIMIT_HTTP_PER_MINUTE, timeWindow: '1 minute' });
+    // Keyed by request.ip, which follows TRUST_PROXY: clients behind one proxy are not one client.
+    await app.register(fastifyRateLimit, {
+      max: settings.RATE_LIMIT_HTTP_PER_MINUTE,
+      timeWindow: '1 minute',
+      errorResponseBuilder: (_request, context) => {
+        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new ParleyError('rate_limited', `More than ${context.max} requests a minute from this address; retry in ${seconds} s.`, {
+          retryAfterSeconds: seconds,
+        });
+      },
+    });
   }
   await app.register(fastifySwagger, {
     openapi: {
@@ -204,6 +216,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   // one has its socket closed (a hook reaches the routes registered before it too).
   const openToThisMachineOnly = !isAuthConfigured(settings) && !settings.ALLOW_OPEN_ACCESS;
   app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS, openToThisMachineOnly)));
+  app.addHook('onRequest', createConnectionRateLimit(settings.RATE_LIMIT_CONNECTIONS_PER_MINUTE));
   app.addHook('onRequest', createAccessHook({ settings, verifier: createTokenVerifier(settings), allowedOrigins }));
   await app.register(websocketRoute, {
     hub,

@@ -60,6 +60,12 @@ export const settingsSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MINUTE: integer(60, 0),
   RATE_LIMIT_HTTP_PER_MINUTE: integer(600, 0),
   /**
+   * WebSocket upgrades per client address: this many at once, then this many a minute. The
+   * default lets 1,000 clients behind one address reconnect together after a deploy, with
+   * room for a retry each, and holds a flood to 50 a second.
+   */
+  RATE_LIMIT_CONNECTIONS_PER_MINUTE: integer(3_000, 0),
+  /**
    * The Host header values served (DNS rebinding protection); loopback names always are.
    * Unset: loopback names and HOST, or any host when HOST binds every interface; `*`: any.
    */

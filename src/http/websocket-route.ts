@@ -35,7 +35,8 @@ const tokenExpired = () =>
 export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, store, maxFrameBytes, metrics, expiryGraceMs }) => {
   app.get<{ Params: { sessionId: string }; Querystring: { user_id?: unknown; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
-    { websocket: true, schema: { hide: true } },
+    // Upgrades have their own per-address limit (connection-rate-limit.ts), not the HTTP one.
+    { websocket: true, schema: { hide: true }, config: { rateLimit: false } },
     (socket, request) => {
       const sendError = (error: ParleyError) => {
         metrics.frameErrors.inc({ code: error.code });
