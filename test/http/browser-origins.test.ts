@@ -84,13 +84,13 @@ describe('security headers', () => {
     await server?.close();
   });
 
-  const policyOf = (headers: Record<string, unknown>) =>
+  const policyOf = (headers: Record<string, unknown>): Record<string, string> =>
     Object.fromEntries(
       String(headers['content-security-policy'])
         .split(';')
         .map((directive) => directive.trim().split(/\s+/))
         .filter(([name]) => name)
-        .map(([name, ...values]) => [name, values.join(' ')]),
+        .map(([name, ...values]): [string, string] => [name ?? '', values.join(' ')]),
     );
 
   it('gives the page a strict Content-Security-Policy: own scripts only, no inline script, no framing, no plugin', async () => {

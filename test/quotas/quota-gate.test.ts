@@ -36,7 +36,7 @@ describe.each(databaseVariants)('quotas counted on $kind', (variant) => {
     const other = createDatabaseUsageCounter(await testDatabase.connect());
     const window = { account: 'alice', kind: 'messages' as const, windowStart: new Date('2026-11-29T10:00:00Z') };
     const results = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? counter : other).add(window, 1, 5)));
-    expect(results.filter((count) => count !== null).sort((left, right) => left! - right!)).toStrictEqual([1, 2, 3, 4, 5]);
+    expect(results.filter((count) => count !== null).sort((left, right) => (left ?? 0) - (right ?? 0))).toStrictEqual([1, 2, 3, 4, 5]);
     expect(await counter.read(window)).toBe(5);
   });
 

@@ -16,9 +16,9 @@ export function socketOutcome(url: string, headers: Record<string, string> = {})
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers });
     let first: ServerFrame | undefined;
-    socket.on('message', (data) => {
+    socket.on('message', (data: Buffer) => {
       if (first !== undefined) return;
-      first = JSON.parse(data.toString()) as ServerFrame;
+      first = JSON.parse(data.toString('utf8')) as ServerFrame;
       if (first.type === 'session') {
         socket.close();
         resolve({ first, closeCode: null });
