@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -7,12 +8,18 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { allowedOriginsOf, isAuthConfigured } from './auth/auth-settings.js';
+import { createTokenVerifier } from './auth/verify-token.js';
 import type { Settings } from './config.js';
-import { createAccessCheck } from './http/access-token.js';
+import { ParleyError } from './errors/index.js';
+import { createAccessHook } from './http/access-hook.js';
+import { createConnectionRateLimit } from './http/connection-rate-limit.js';
 import { healthRoutes } from './http/health-routes.js';
 import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
 import { redactUrl } from './http/redact-url.js';
+import { supabasePageConfig } from './http/page-settings.js';
+import { securityHeaderOptions } from './http/security-headers.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { webRoutes } from './http/web-routes.js';
@@ -20,6 +27,8 @@ import { websocketRoute } from './http/websocket-route.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
+import { createQuotaGate } from './quotas/create-quota-gate.js';
+import { createDatabaseUsageCounter } from './quotas/database-usage-counter.js';
 import { defaultCrashLimits } from './sessions/session.js';
 import { SessionHub } from './sessions/session-hub.js';
 import { isParleyError } from './errors/index.js';
@@ -65,6 +74,15 @@ export interface BuildOptions {
   tools?: ToolRegistry;
 }
 
+/**
+ * Fastify takes addresses, ranges and booleans as they are, but trusts nothing for a bare
+ * hop count; as a function, the count trusts the nearest `hops` addresses (Express's reading).
+ */
+function fastifyTrustProxy(setting: Settings['TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
+}
+
 /** Builds the whole server without listening (STYLE.md 7): tests use inject() and port 0. */
 export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -89,7 +107,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // Session ids run to 128 characters; longer ones reach the routes, whose schemas answer
     // with a `bad_request` problem instead of the router's bare 414.
     maxParamLength: 1024,
+    // request.ip (the open mode's loopback check, rate limits) and request.protocol/host (the
+    // page's own origin) follow X-Forwarded-* only from these proxies.
+    trustProxy: fastifyTrustProxy(settings.TRUST_PROXY),
   }).withTypeProvider<ZodTypeProvider>();
+  app.decorateRequest('principal', null);
+  app.decorateRequest('accessRefusal', null);
+  app.decorateRequest('ownedSession', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
@@ -131,9 +155,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       progress,
       runner,
       estimateUsage,
+      quota: createQuotaGate(createDatabaseUsageCounter(database), {
+        messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
+        tokensPerDay: settings.QUOTA_TOKENS_PER_DAY,
+      }),
       limits: {
         maxMessageChars: settings.MAX_MESSAGE_CHARS,
-        messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
         ackDeadlineMs: settings.ACK_TIMEOUT_MS,
         backpressure: { softBytes: settings.WS_BUFFER_SOFT_BYTES, hardBytes: settings.WS_BUFFER_HARD_BYTES },
         ...defaultCrashLimits,
@@ -166,11 +193,25 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer });
 
-  if (settings.CORS_ORIGIN) {
-    await app.register(fastifyCors, { origin: settings.CORS_ORIGIN.split(',').map((origin) => origin.trim()) });
+  const supabase = supabasePageConfig(settings);
+  // The page's Supabase client talks to the project's own origin.
+  await app.register(fastifyHelmet, securityHeaderOptions(supabase ? [new URL(supabase.url).origin] : []));
+  const allowedOrigins = allowedOriginsOf(settings);
+  if (allowedOrigins.length > 0) {
+    await app.register(fastifyCors, { origin: allowedOrigins.includes('*') ? '*' : allowedOrigins });
   }
   if (settings.RATE_LIMIT_HTTP_PER_MINUTE > 0) {
-    await app.register(fastifyRateLimit, { max: settings.RATE_LIMIT_HTTP_PER_MINUTE, timeWindow: '1 minute' });
+    // Keyed by request.ip, which follows TRUST_PROXY: clients behind one proxy are not one client.
+    await app.register(fastifyRateLimit, {
+      max: settings.RATE_LIMIT_HTTP_PER_MINUTE,
+      timeWindow: '1 minute',
+      errorResponseBuilder: (_request, context) => {
+        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new ParleyError('rate_limited', `More than ${context.max} requests a minute from this address; retry in ${seconds} s.`, {
+          retryAfterSeconds: seconds,
+        });
+      },
+    });
   }
   await app.register(fastifySwagger, {
     openapi: {
@@ -205,20 +246,22 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   // After the WebSocket plugin's own onRequest hook, which marks an upgrade so that a refused
   // one has its socket closed (a hook reaches the routes registered before it too).
-  app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS)));
-  const isAllowed = createAccessCheck(settings.API_TOKEN);
+  const openToThisMachineOnly = !isAuthConfigured(settings) && !settings.ALLOW_OPEN_ACCESS;
+  app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS, openToThisMachineOnly)));
+  app.addHook('onRequest', createConnectionRateLimit(settings.RATE_LIMIT_CONNECTIONS_PER_MINUTE));
+  app.addHook('onRequest', createAccessHook({ settings, verifier: createTokenVerifier(settings), allowedOrigins }));
   await app.register(websocketRoute, {
     hub,
-    isAllowed,
+    store,
     maxFrameBytes: settings.MAX_FRAME_BYTES,
     hardBufferBytes: settings.WS_BUFFER_HARD_BYTES,
     metrics,
+    expiryGraceMs: settings.AUTH_CLOCK_SKEW_S * 1000,
   });
-  await app.register(sessionRoutes, { store, isAllowed });
+  await app.register(sessionRoutes, { store });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
-    isAllowed,
     ping: () => store.ping(),
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,
@@ -228,7 +271,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     writerStallLimitMs: settings.ACK_TIMEOUT_MS,
     metrics,
   });
-  await app.register(webRoutes, { version: packageJson.version, authMode: settings.API_TOKEN ? 'token' : 'open' });
+  await app.register(webRoutes, { version: packageJson.version, authMode: isAuthConfigured(settings) ? 'token' : 'open', ...(supabase ? { supabase } : {}) });
 
   app.addHook('onReady', async () => {
     await finalizer.start();

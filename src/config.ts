@@ -1,26 +1,14 @@
 import { z } from 'zod';
+import { authSettingsShape } from './auth/auth-settings.js';
+import { pageSettingsShape } from './http/page-settings.js';
+import { integer, optionalText } from './setting-values.js';
+
+const providerName = z.enum(['gemini', 'openai', 'offline']);
 
 /**
  * Every setting, from the environment (and `.env`, loaded by main.ts). One schema: the
  * README's settings table and `.env.example` list exactly these keys.
  */
-const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
-
-export const booleanText = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
-
-const providerName = z.enum(['gemini', 'openai', 'offline']);
-
 export const settingsSchema = z.object({
   PORT: integer(8000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -72,7 +60,12 @@ export const settingsSchema = z.object({
   WS_BUFFER_HARD_BYTES: integer(4 * 1024 * 1024, 4096),
   RATE_LIMIT_MESSAGES_PER_MINUTE: integer(60, 0),
   RATE_LIMIT_HTTP_PER_MINUTE: integer(600, 0),
-  CORS_ORIGIN: optionalText,
+  /**
+   * WebSocket upgrades per client address: this many at once, then this many a minute. The
+   * default lets 1,000 clients behind one address reconnect together after a deploy, with
+   * room for a retry each, and holds a flood to 50 a second.
+   */
+  RATE_LIMIT_CONNECTIONS_PER_MINUTE: integer(3_000, 0),
   /**
    * The Host header values served (DNS rebinding protection); loopback names always are.
    * Unset: loopback names and HOST, or any host when HOST binds every interface; `*`: any.
@@ -87,8 +80,8 @@ export const settingsSchema = z.object({
     }
     return hosts;
   }),
-  /** When set, /api/* and the WebSocket require it (Authorization: Bearer, or ?token=). */
-  API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ...authSettingsShape,
+  ...pageSettingsShape,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -98,13 +91,17 @@ export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
+/** Settings whose value is a credential: a refusal names them but never repeats the value. */
+const secretSettings = new Set(['API_TOKEN', 'AUTH_JWT_SECRET', 'GEMINI_API_KEY', 'OPENAI_API_KEY']);
+
 /** Parses the environment; a bad value throws one line naming the setting and what is allowed. */
 export function loadSettings(environment: Record<string, string | undefined> = process.env): Settings {
   const result = settingsSchema.safeParse(environment);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? 'settings');
-    return `${key}=${JSON.stringify(environment[key] ?? '')}: ${issue.message}`;
+    const shown = secretSettings.has(key) ? `(${(environment[key] ?? '').length} characters, not shown)` : JSON.stringify(environment[key] ?? '');
+    return `${key}=${shown}: ${issue.message}`;
   });
   throw new SettingsError(`Invalid setting: ${lines.join('; ')}`);
 }

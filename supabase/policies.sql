@@ -13,12 +13,14 @@
 
 ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE session_events ENABLE ROW LEVEL SECURITY;
--- No policy: invisible through the Data API.
+-- No policy: invisible through the Data API (usage_counters holds each user's quota counts,
+-- which a user must not read for others nor reset for themselves).
 ALTER TABLE schema_migrations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE usage_counters ENABLE ROW LEVEL SECURITY;
 
 -- Supabase grants every table in `public` to anon and authenticated by default, TRUNCATE
 -- included, and TRUNCATE ignores row level security: take the grants back and give only reads.
-REVOKE ALL ON sessions, session_events, schema_migrations FROM anon, authenticated;
+REVOKE ALL ON sessions, session_events, schema_migrations, usage_counters FROM anon, authenticated;
 GRANT SELECT ON sessions, session_events TO authenticated;
 
 DROP POLICY IF EXISTS parley_sessions_read_own ON sessions;

@@ -1,31 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-
-/**
- * The settings for users and access (CONTRACT.md "Users and access"), as a shape to spread
- * into config.ts's settings schema. `optionalText` and `booleanText` are config.ts's own
- * helpers, repeated here only until the shape moves into that schema.
- */
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
-
-const booleanText = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-    .optional()
-    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(value)));
-
-const integer = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-
-const commaList = (value: string) =>
-  value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+import { booleanText, commaList, integer, optionalText } from '../setting-values.js';
 
 const optionalList = optionalText.transform((value) => {
   const entries = value === undefined ? [] : commaList(value);
@@ -86,6 +61,7 @@ const trustProxy = optionalText.transform((value, context): boolean | number | s
   return entries;
 });
 
+/** The settings for users and access (CONTRACT.md "Users and access"), spread into config.ts's schema. */
 export const authSettingsShape = {
   /** HS256 tokens are checked with this secret (a Supabase project's JWT secret). */
   AUTH_JWT_SECRET: optionalText.pipe(

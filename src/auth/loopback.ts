@@ -11,15 +11,3 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return family !== 0 && loopback.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-/**
- * Whether a Host header names this machine's loopback interface (`localhost`, a loopback
- * address, with or without a port). A browser page whose own name was made to resolve to
- * 127.0.0.1 (DNS rebinding) sends its own name here, not one of these.
- */
-export function isLoopbackHost(host: string): boolean {
-  const trimmed = host.trim().toLowerCase();
-  // `[::1]:8000` and `localhost:8000` carry a port; a bare IPv6 address has several colons.
-  const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(trimmed);
-  const name = (bracketed?.[1] ?? (trimmed.split(':').length === 2 ? trimmed.replace(/:\d*$/, '') : trimmed)).replace(/\.$/, '');
-  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
-}

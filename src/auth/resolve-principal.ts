@@ -1,6 +1,6 @@
 import { ParleyError } from '../errors/index.js';
 import { isAuthConfigured, type AuthSettings } from './auth-settings.js';
-import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import { isLoopbackAddress } from './loopback.js';
 import type { Principal } from './principal.js';
 import type { PresentedToken } from './token-from-request.js';
 import type { TokenVerifier } from './verify-token.js';
@@ -10,8 +10,6 @@ export interface PrincipalRequest {
   token: PresentedToken | undefined;
   /** Fastify's `request.ip`, which already follows TRUST_PROXY to the forwarded client. */
   clientAddress: string | undefined;
-  /** The Host header. In the open mode it must name the loopback interface too. */
-  host?: string | undefined;
   /**
    * The `user_id` query parameter. Only the open mode takes it as the principal's user; with
    * auth on it is ignored here (a user is their token's `sub`; an operator's list filter goes
@@ -46,10 +44,11 @@ export async function resolvePrincipal(request: PrincipalRequest): Promise<Princ
 
 /**
  * With no auth setting, anyone who reaches the port is trusted, so by default only this
- * machine may reach it: a loopback client, asking for a loopback host name (a page whose
- * own name was rebound to 127.0.0.1 sends its own name as Host).
+ * machine may reach it. The Host header (a page whose own name was rebound to 127.0.0.1) is
+ * checked for every route by http/host-check.ts, which in this mode answers only to
+ * loopback names.
  */
-function openPrincipal({ clientAddress, host, requestedUserId, settings }: PrincipalRequest): Principal {
+function openPrincipal({ clientAddress, requestedUserId, settings }: PrincipalRequest): Principal {
   const principal: Principal = { kind: 'open', userId: requestedUserId ?? null };
   if (settings.ALLOW_OPEN_ACCESS) return principal;
   if (!isLoopbackAddress(clientAddress)) {
@@ -57,13 +56,6 @@ function openPrincipal({ clientAddress, host, requestedUserId, settings }: Princ
       'forbidden',
       'This server has no auth setting, so it serves only clients on its own machine (loopback). ' +
         'Set ALLOW_OPEN_ACCESS=true to serve everyone without credentials, or set AUTH_JWT_SECRET, AUTH_JWKS_URL or API_TOKEN.',
-    );
-  }
-  if (host !== undefined && !isLoopbackHost(host)) {
-    throw new ParleyError(
-      'forbidden',
-      'This server has no auth setting, so it answers only to localhost or a loopback address as its host name. ' +
-        'Set ALLOW_OPEN_ACCESS=true to answer to other names, or set AUTH_JWT_SECRET, AUTH_JWKS_URL or API_TOKEN.',
     );
   }
   return principal;

@@ -6,13 +6,16 @@ export class ParleyError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly recoverable: boolean;
+  /** For `rate_limited` and `quota_exceeded`: whole seconds until trying again can succeed. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'ParleyError';
     this.code = code;
     this.status = errorCodes[code].status;
     this.recoverable = errorCodes[code].recoverable;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   toFrame(id?: string): Extract<UnsequencedFrame, { type: 'error' }> {
@@ -21,6 +24,7 @@ export class ParleyError extends Error {
       code: this.code,
       message: this.message,
       recoverable: this.recoverable,
+      ...(this.retryAfterSeconds === undefined ? {} : { retry_after_s: this.retryAfterSeconds }),
       ...(id === undefined ? {} : { id }),
     };
   }
@@ -33,6 +37,7 @@ export class ParleyError extends Error {
       status: this.status,
       detail: this.message,
       code: this.code,
+      ...(this.retryAfterSeconds === undefined ? {} : { retry_after_s: this.retryAfterSeconds }),
       ...(instance === undefined ? {} : { instance }),
     };
   }

@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
+import { principalOf } from './access-hook.js';
 import type { Metrics } from './metrics-registry.js';
 
 const healthSchema = z.object({
@@ -23,8 +23,6 @@ export interface HealthSources {
   databaseKind: string;
   /** Absent for PGlite, which has no link to encrypt. */
   databaseTls: boolean | undefined;
-  /** Guards /metrics: with API_TOKEN set, only operators read it. */
-  isAllowed: (request: FastifyRequest) => boolean;
   ping(): Promise<void>;
   model: { provider: string; model: string };
   liveSessions(): number;
@@ -72,9 +70,12 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
 
   app.get('/metrics', {
     config: { rateLimit: false },
-    schema: { tags: ['operations'], summary: 'Prometheus metrics (needs API_TOKEN when it is set)', hide: false },
+    schema: { tags: ['operations'], summary: 'Prometheus metrics (operators only when auth is on)', hide: false },
   }, async (request, reply) => {
-    if (!sources.isAllowed(request)) throw new ParleyError('unauthorized', 'Metrics are for operators: send Authorization: Bearer <API_TOKEN>.');
+    // The access hook has refused a missing or bad token already; a signed-in user is no operator.
+    if (principalOf(request).kind === 'user') {
+      throw new ParleyError('forbidden', 'Metrics are for operators: send API_TOKEN, or a token whose role is service_role.');
+    }
     reply.type(sources.metrics.registry.contentType);
     return sources.metrics.registry.metrics();
   });

@@ -11,12 +11,19 @@ const wildcardAddresses = new Set(['0.0.0.0', '::', '[::]']);
  * The Host names served, or null for any. A server bound to loopback (the default) answers
  * only to the names of this machine and its HOST, so a web page whose domain an attacker
  * re-points at 127.0.0.1 (DNS rebinding) cannot reach it. Bound to every interface with no
- * list, it is taken to sit behind a load balancer that chooses the names, and answers to any.
+ * list, it is taken to sit behind a load balancer that chooses the names, and answers to any;
+ * unless `loopbackOnly` (the open mode, which serves only this machine's clients): then only
+ * this machine's names, since a rebound page in a local browser is exactly such a client.
  */
-export function allowedHostNames(bindHost: string, allowedHosts: readonly string[] | undefined): ReadonlySet<string> | null {
+export function allowedHostNames(
+  bindHost: string,
+  allowedHosts: readonly string[] | undefined,
+  loopbackOnly = false,
+): ReadonlySet<string> | null {
   if (allowedHosts?.includes('*')) return null;
-  if (allowedHosts === undefined && wildcardAddresses.has(bindHost)) return null;
-  const configured = allowedHosts ?? (wildcardAddresses.has(bindHost) ? [] : [bindHost]);
+  const wildcard = wildcardAddresses.has(bindHost);
+  if (allowedHosts === undefined && wildcard && !loopbackOnly) return null;
+  const configured = allowedHosts ?? (wildcard ? [] : [bindHost]);
   const names = [...loopbackNames, ...configured].map(hostNameOf).filter((name): name is string => name !== null);
   return new Set(names);
 }

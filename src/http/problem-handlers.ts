@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ParleyError, isParleyError } from '../errors/index.js';
+import { redactUrl } from './redact-url.js';
 
-/** Every HTTP error is RFC 9457 problem JSON with a stable `code` (the same codes as the WebSocket). */
+/**
+ * Every HTTP error is RFC 9457 problem JSON with a stable `code` (the same codes as the
+ * WebSocket); its `instance` is the URL with any credential in the query redacted.
+ */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     let problem: ParleyError;
@@ -17,10 +21,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       request.log.error({ err: error }, 'request failed');
       problem = new ParleyError('internal', 'Internal error; it has been logged.');
     }
-    void reply.status(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
+    if (problem.retryAfterSeconds !== undefined) void reply.header('retry-after', String(problem.retryAfterSeconds));
+    void reply.status(problem.status).type('application/problem+json').send(problem.toProblem(redactUrl(request.url)));
   });
   app.setNotFoundHandler((request, reply) => {
     const problem = new ParleyError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
-    void reply.status(404).type('application/problem+json').send(problem.toProblem(request.url));
+    void reply.status(404).type('application/problem+json').send(problem.toProblem(redactUrl(request.url)));
   });
 }

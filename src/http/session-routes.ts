@@ -1,30 +1,34 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ParleyError } from '../errors/index.js';
+import { sessionListFilter } from '../auth/can-access-session.js';
 import type { SessionStore } from '../store/types.js';
+import { principalOf } from './access-hook.js';
+import { createSessionOwnershipHook, ownedSessionOf } from './session-access.js';
 import { eventPageSchema, pageQuerySchema, problemSchema, sessionPageSchema, sessionParamsSchema, sessionSchema } from './session-schemas.js';
 import { userIdParamSchema } from './user-id-param.js';
 
-/** GET /api/sessions, /api/sessions/{id}, /api/sessions/{id}/events (CONTRACT.md). */
-export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore; isAllowed: (request: FastifyRequest) => boolean }> = async (
-  app,
-  { store, isAllowed },
-) => {
-  app.addHook('onRequest', async (request) => {
-    if (!isAllowed(request)) throw new ParleyError('unauthorized', 'This server needs its API token: send Authorization: Bearer <token>.');
-  });
+const credentialQuery = { token: z.string().optional(), access_token: z.string().optional() };
+const refusals = { 401: problemSchema, 403: problemSchema };
+
+/**
+ * GET /api/sessions, /api/sessions/{id}, /api/sessions/{id}/events (CONTRACT.md). Who asks
+ * was settled by the access hook; which sessions they may see, by the ownership hook and
+ * sessionListFilter. The handlers only read.
+ */
+export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore }> = async (app, { store }) => {
+  app.addHook('preHandler', createSessionOwnershipHook(store));
 
   app.get('/api/sessions', {
     schema: {
       tags: ['sessions'],
-      summary: 'Sessions, newest first',
-      querystring: pageQuerySchema.extend({ user_id: userIdParamSchema.optional(), token: z.string().optional() }),
-      response: { 200: sessionPageSchema, 400: problemSchema, 401: problemSchema },
+      summary: "Sessions, newest first: a user's own; an operator's all, or one user's with user_id",
+      querystring: pageQuerySchema.extend({ user_id: userIdParamSchema.optional(), ...credentialQuery }),
+      response: { 200: sessionPageSchema, 400: problemSchema, ...refusals },
     },
   }, async (request) => {
-    const { limit, cursor, user_id: userId } = request.query;
-    return store.listSessions({ limit, ...(cursor ? { cursor } : {}), ...(userId ? { userId } : {}) });
+    const { limit, cursor, user_id: requestedUserId } = request.query;
+    const userId = sessionListFilter(principalOf(request), requestedUserId || undefined);
+    return store.listSessions({ limit, ...(cursor ? { cursor } : {}), ...(userId === undefined ? {} : { userId }) });
   });
 
   app.get('/api/sessions/:id', {
@@ -32,28 +36,23 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore; isAllow
       tags: ['sessions'],
       summary: 'One session',
       params: sessionParamsSchema,
-      response: { 200: sessionSchema, 401: problemSchema, 404: problemSchema },
+      querystring: z.object(credentialQuery),
+      response: { 200: sessionSchema, ...refusals, 404: problemSchema },
     },
-  }, async (request) => {
-    const session = await store.getSession(request.params.id);
-    if (!session) throw new ParleyError('not_found', `No session "${request.params.id}"`);
-    return session;
-  });
+  }, async (request) => ownedSessionOf(request));
 
   app.get('/api/sessions/:id/events', {
     schema: {
       tags: ['sessions'],
       summary: "A session's events in order",
       params: sessionParamsSchema,
-      querystring: pageQuerySchema.extend({ token: z.string().optional() }),
-      response: { 200: eventPageSchema, 401: problemSchema, 404: problemSchema },
+      querystring: pageQuerySchema.extend(credentialQuery),
+      response: { 200: eventPageSchema, ...refusals, 404: problemSchema },
     },
   }, async (request) => {
-    const { id } = request.params;
-    const session = await store.getSession(id);
-    if (!session) throw new ParleyError('not_found', `No session "${id}"`);
+    const { session_id: sessionId } = ownedSessionOf(request);
     const { limit, cursor } = request.query;
-    const page = await store.listEvents(id, { limit, ...(cursor ? { cursor } : {}) });
-    return { session_id: id, ...page };
+    const page = await store.listEvents(sessionId, { limit, ...(cursor ? { cursor } : {}) });
+    return { session_id: sessionId, ...page };
   });
 };

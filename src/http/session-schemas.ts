@@ -65,5 +65,6 @@ export const problemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   code: z.string(),
+  retry_after_s: z.number().int().optional().describe('rate_limited and quota_exceeded: seconds until a retry can succeed'),
   instance: z.string().optional(),
 });

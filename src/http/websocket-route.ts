@@ -1,21 +1,30 @@
 import type {} from '@fastify/websocket';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { ParleyError, toParleyError } from '../errors/index.js';
+import { canAccessSession, ownerForNewSession } from '../auth/can-access-session.js';
+import type { Principal } from '../auth/principal.js';
+import { millisecondsUntilExpiry } from '../auth/token-expiry.js';
+import { ParleyError, isParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, toStorableText, type ClientFrame } from '../protocol/index.js';
+import { quotaAccountOf } from '../quotas/quota-account.js';
 import type { Attachment, SessionHub } from '../sessions/session-hub.js';
 import { hasRoomFor } from '../sessions/subscriber.js';
+import type { SessionStore } from '../store/types.js';
+import { principalOf } from './access-hook.js';
+import { afterMilliseconds } from './after-milliseconds.js';
 import { BadFrameBudget } from './bad-frame-budget.js';
 import type { Metrics } from './metrics-registry.js';
 import { readUserIdParam } from './user-id-param.js';
 
 export interface WebSocketRouteOptions {
   hub: SessionHub;
-  isAllowed: (request: FastifyRequest) => boolean;
+  store: Pick<SessionStore, 'getSession'>;
   maxFrameBytes: number;
   /** Unread bytes past which a socket is closed (WS_BUFFER_HARD_BYTES), also before it is attached. */
   hardBufferBytes: number;
   metrics: Metrics;
+  /** AUTH_CLOCK_SKEW_S in milliseconds: a token accepted that late is also kept that long. */
+  expiryGraceMs: number;
 }
 
 /** Refused frames a socket may send at once, and per second after that. */
@@ -26,6 +35,9 @@ const badFramesPerSecond = 1;
  * socket stops being read until they are handled, so a client cannot queue work without bound.
  */
 const maxWaitingFrames = 64;
+const anotherUsersSession = () => new ParleyError('forbidden', 'This session belongs to another user.');
+const tokenExpired = () =>
+  new ParleyError('unauthorized', 'The token has expired: reconnect with a fresh token, and with after=<last seq> to resume.');
 
 /**
  * `/ws/session/{session_id}`: parses frames (bad ones get an `error` frame, the socket stays
@@ -34,10 +46,11 @@ const maxWaitingFrames = 64;
  * frames and pongs included, goes through its buffer limit, and a socket that sends bad
  * frames past its budget is closed (1008 `bad_frame`).
  */
-export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, isAllowed, maxFrameBytes, hardBufferBytes, metrics }) => {
+export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (app, { hub, store, maxFrameBytes, hardBufferBytes, metrics, expiryGraceMs }) => {
   app.get<{ Params: { sessionId: string }; Querystring: { user_id?: unknown; after?: string; token?: string } }>(
     '/ws/session/:sessionId',
-    { websocket: true, schema: { hide: true } },
+    // Upgrades have their own per-address limit (connection-rate-limit.ts), not the HTTP one.
+    { websocket: true, schema: { hide: true }, config: { rateLimit: false } },
     (socket, request) => {
       let attachment: Attachment | null = null;
       const close = (code: number, reason: string) => {
@@ -60,11 +73,13 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         metrics.frameErrors.inc({ code: error.code });
         send(JSON.stringify(error.toFrame()));
       };
-      if (!isAllowed(request)) {
-        sendError(new ParleyError('unauthorized', 'This server needs its API token: connect with ?token=...'));
-        socket.close(1008, 'unauthorized');
+      if (request.accessRefusal !== null) {
+        sendError(request.accessRefusal);
+        socket.close(1008, request.accessRefusal.code);
         return;
       }
+      const principal = principalOf(request);
+      const account = quotaAccountOf(principal, request.ip);
       const sessionId = sessionIdSchema.safeParse(request.params.sessionId);
       const after = parseAfter(request.query.after);
       const userIdParam = readUserIdParam(request.query.user_id);
@@ -93,6 +108,25 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         socket.pong(data);
       });
 
+      // CONTRACT.md: once the token expires, the turn in progress finishes (a cancel still
+      // works), then the socket gets `unauthorized` and 1008; a new message does not wait.
+      let expired = false;
+      const closeExpired = () => {
+        sendError(tokenExpired());
+        close(1008, 'unauthorized');
+      };
+      const untilExpiry = millisecondsUntilExpiry(principal);
+      const cancelExpiry =
+        untilExpiry === undefined
+          ? () => undefined
+          : afterMilliseconds(untilExpiry + expiryGraceMs, () => {
+              expired = true;
+              void chain.then(async () => {
+                await attachment?.session.turn?.done;
+                closeExpired();
+              });
+            });
+
       // Registered before the (async) attach so that early frames queue instead of vanishing.
       socket.on('message', (data: RawData, isBinary: boolean) => {
         // After a close, frames still arrive until the client answers it: they are not read.
@@ -104,6 +138,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
           close(1008, 'bad_frame');
           return;
         }
+        if (expired && !(frame instanceof ParleyError) && frame.type === 'message') return closeExpired();
         waitingFrames += 1;
         if (waitingFrames > maxWaitingFrames) socket.pause();
         chain = chain.then(async () => {
@@ -112,7 +147,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
           if (frame instanceof ParleyError) return sendError(frame);
           if (!attachment) return;
           try {
-            await attachment.session.handle(frame, attachment.subscriber);
+            await attachment.session.handle(frame, attachment.subscriber, account);
           } catch (error) {
             request.log.error({ err: error }, 'frame handling failed');
             sendError(toParleyError(error));
@@ -120,6 +155,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         });
       });
       socket.on('close', () => {
+        cancelExpiry();
         metrics.connections.dec();
         chain = chain.then(() => {
           if (attachment) hub.detach(attachment);
@@ -127,19 +163,42 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         });
       });
 
-      chain = hub
-        .attach(sessionId.data, userIdParam.userId ?? null, socket as WebSocket, after)
+      chain = admitAndAttach(sessionId.data, principal, userIdParam.userId ?? undefined, socket, after)
         .then((attached) => {
           if (socket.readyState !== socket.OPEN) return hub.detach(attached);
           attachment = attached;
         })
         .catch((error: unknown) => {
+          if (isParleyError(error) && error.code === 'forbidden') {
+            sendError(error);
+            socket.close(1008, error.code);
+            return;
+          }
           request.log.error({ err: error, sessionId: sessionId.data }, 'session attach failed');
           sendError(new ParleyError('storage_unavailable', 'The session could not be opened: the database is not answering. Try again shortly.'));
           socket.close(1011, 'storage_unavailable');
         });
     },
   );
+
+  /**
+   * Opens the session for this principal: refused before anything is written when it is
+   * another user's, and checked again on the row opening returns, since someone else may
+   * have created the same id in between (the store never hands an owned session over).
+   */
+  async function admitAndAttach(
+    sessionId: string,
+    principal: Principal,
+    requestedUserId: string | undefined,
+    socket: WebSocket,
+    after: number | undefined,
+  ): Promise<Attachment> {
+    const existing = await store.getSession(sessionId);
+    if (canAccessSession(principal, existing === null ? undefined : existing.user_id) === 'deny') throw anotherUsersSession();
+    return hub.attach(sessionId, ownerForNewSession(principal, requestedUserId), socket, after, (opened) => {
+      if (canAccessSession(principal, opened.user_id) === 'deny') throw anotherUsersSession();
+    });
+  }
 };
 
 function parseAfter(raw: string | undefined): number | undefined | null {

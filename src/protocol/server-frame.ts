@@ -86,10 +86,10 @@ export const errorFrameSchema = z.object({
   code: z.string(),
   message: z.string(),
   recoverable: z.boolean(),
+  /** `rate_limited` and `quota_exceeded`: whole seconds until trying again can succeed. */
+  retry_after_s: z.number().int().nonnegative().optional(),
   /** The client message id the error answers, when it had one. */
   id: z.string().optional(),
-  /** For `rate_limited` and `quota_exceeded`: seconds until the user may send again. */
-  retry_after_s: z.number().nonnegative().optional(),
 });
 
 export const pongFrameSchema = z.object({ type: z.literal('pong') });

@@ -21,7 +21,9 @@ export interface MessageRequest {
 }
 
 /** Whether the sender may send one more message now, decided by whoever keeps the count. */
-export type RateLimitVerdict = { allowed: true } | { allowed: false; message: string };
+export type RateLimitVerdict =
+  | { allowed: true }
+  | { allowed: false; code: 'rate_limited' | 'quota_exceeded'; message: string; retryAfterSeconds?: number };
 
 export type AdmissionEvent =
   | {
@@ -39,7 +41,7 @@ export type AdmissionEvent =
   | { type: 'turn_ended' };
 
 export type AdmissionDecision =
-  | { type: 'refuse'; code: 'too_large' | 'turn_in_progress' | 'rate_limited'; message: string }
+  | { type: 'refuse'; code: 'too_large' | 'turn_in_progress' | 'rate_limited' | 'quota_exceeded'; message: string; retryAfterSeconds?: number }
   /** An id already stored: its ack again, with its first seq; nothing runs. */
   | { type: 'ack_again'; seq: number }
   /** Cancel the running turn as interrupted, then bring the message back (`afterInterrupt`). */
@@ -112,6 +114,9 @@ function admitMessage(state: AdmissionState, event: Extract<AdmissionEvent, { ty
     }
     return decide({ type: 'interrupt' });
   }
-  if (!event.rateLimit.allowed) return decide({ type: 'refuse', code: 'rate_limited', message: event.rateLimit.message });
+  if (!event.rateLimit.allowed) {
+    const { code, message, retryAfterSeconds } = event.rateLimit;
+    return decide({ type: 'refuse', code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+  }
   return decide({ type: 'accept', seq: event.lastSeq + 1 }, { ...state, phase: 'storing' });
 }

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { SessionStore } from '../store/types.js';
+import type { SessionRow, SessionStore } from '../store/types.js';
 import { waitAtMost } from '../time/wait-at-most.js';
 import { historyFromEvents } from './history-from-events.js';
 import { Session, type SessionDependencies } from './session.js';
@@ -63,9 +63,17 @@ export class SessionHub implements LiveSessions {
     await this.#sessions.get(sessionId)?.whenIdle();
   }
 
-  async attach(sessionId: string, userId: string | null, socket: WebSocket, after?: number): Promise<Attachment> {
+  /** `admit` sees the opened row before the socket is attached and may refuse it by throwing. */
+  async attach(
+    sessionId: string,
+    userId: string | null,
+    socket: WebSocket,
+    after?: number,
+    admit?: (session: SessionRow) => void,
+  ): Promise<Attachment> {
     // Reopens a finalized session and cancels a pending finalize, durably, before the client is told anything.
     const opened = await this.store.openSession(sessionId, userId);
+    admit?.(opened.session);
     const { session, existed } = await this.#load(sessionId);
     const subscriber = session.attach(socket, {
       resumed: existed || !opened.created,

@@ -2,11 +2,11 @@ import type { WebSocket } from 'ws';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
 import { toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
+import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent } from '../store/types.js';
-import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState } from './admission.js';
+import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState, type RateLimitVerdict } from './admission.js';
 import { historyItemFromEvent } from './history-from-events.js';
-import { emptyRateWindow, rateVerdict, recordMessage, type MessageRateWindow } from './message-rate-window.js';
 import { SeqReservation } from './seq-reservation.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
@@ -16,9 +16,10 @@ export interface SessionDependencies {
   progress: Pick<SessionProgressWriter, 'reserveSeqs' | 'giveBackSeqs' | 'saveCheckpoint' | 'dropCheckpoint'>;
   runner: ModelRunner;
   estimateUsage: EstimateUsage;
+  /** Per-user message rate and daily model tokens, shared by every session and instance. */
+  quota?: QuotaGate;
   limits: {
     maxMessageChars: number;
-    messagesPerMinute: number;
     /**
      * How long the user's message may wait for the database before the user is told, how
      * long `done` waits for the answer to be stored before it is sent anyway, and how long a
@@ -57,11 +58,13 @@ interface ReplayFrame {
  * at most one running turn. Frames are numbered and serialized once, then fanned out once
  * their seq is reserved durably (see SeqReservation).
  */
+/** No shared quota to ask, or it said yes. */
+const allowed: RateLimitVerdict = { allowed: true };
+
 export class Session {
   readonly #subscribers = new Set<Subscriber>();
   /** Which messages were stored and whether a turn runs: decided by `admission` alone. */
   #admission: AdmissionState;
-  #rateWindow: MessageRateWindow;
   readonly #history: HistoryItem[];
   readonly #reservation: SeqReservation<ReplayFrame>;
   /** The last seq handed out, and the last one sent to the sockets (they differ while frames wait for their block). */
@@ -74,6 +77,8 @@ export class Session {
   #turnFrames: ReplayFrame[] = [];
   /** Index in #history where the turn in progress starts; its items are not "history" yet. */
   #turnHistoryStart = 0;
+  /** The quota account whose message started the turn in progress: its tokens are charged there. */
+  #turnAccount: string | null = null;
   /** Answer text not yet numbered and sent: flushed once per event-loop turn. */
   #pendingTokens = '';
   /** True from a turn's start until its first token is sent. */
@@ -101,7 +106,6 @@ export class Session {
     this.#history = initial.history;
     this.#turnHistoryStart = initial.history.length;
     this.#admission = initialAdmission(initial.history);
-    this.#rateWindow = emptyRateWindow(dependencies.limits.messagesPerMinute);
   }
 
   /** The last seq sent to the sockets. */
@@ -161,7 +165,8 @@ export class Session {
     this.#subscribers.delete(subscriber);
   }
 
-  async handle(frame: ClientFrame, from: Subscriber): Promise<void> {
+  /** `account`: whose quotas the sender's messages count against (quota-account.ts); null for none. */
+  async handle(frame: ClientFrame, from: Subscriber, account: string | null = null): Promise<void> {
     switch (frame.type) {
       case 'ping':
         from.send('{"type":"pong"}');
@@ -170,7 +175,7 @@ export class Session {
         await this.#turn?.cancel('cancelled');
         return;
       case 'message':
-        await this.#handleMessage(frame, from);
+        await this.#handleMessage(frame, from, account);
         return;
     }
   }
@@ -197,37 +202,60 @@ export class Session {
     this.#subscribers.clear();
   }
 
-  async #handleMessage(frame: MessageFrame, from: Subscriber, afterInterrupt = false): Promise<void> {
+  async #handleMessage(frame: MessageFrame, from: Subscriber, account: string | null, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
+    const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
+    if (rateLimit === null) return;
     const receivedAt = performance.now();
-    const now = Date.now();
     const decision = this.#dispatch({
       type: 'message',
       message: frame,
       lastSeq: this.#seq,
       maxMessageChars: limits.maxMessageChars,
-      rateLimit: rateVerdict(this.#rateWindow, now),
+      rateLimit,
       afterInterrupt,
     });
     switch (decision?.type) {
-      case 'refuse':
-        from.send(JSON.stringify(new ParleyError(decision.code, decision.message).toFrame(frame.id)));
+      case 'refuse': {
+        const retry = decision.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: decision.retryAfterSeconds };
+        from.send(JSON.stringify(new ParleyError(decision.code, decision.message, retry).toFrame(frame.id)));
         return;
+      }
       case 'ack_again':
         from.send(JSON.stringify({ type: 'ack', seq: decision.seq, id: frame.id, duplicate: true }));
         return;
       case 'interrupt':
         await this.#turn?.cancel('interrupted');
         await this.whenIdle();
-        return this.#handleMessage(frame, from, true);
+        return this.#handleMessage(frame, from, account, true);
       case 'accept':
-        this.#rateWindow = recordMessage(this.#rateWindow, now);
-        return this.#storeMessage(frame, decision.seq, receivedAt);
+        return this.#storeMessage(frame, decision.seq, receivedAt, account);
+    }
+  }
+
+  /**
+   * The sender's shared quotas (I/O, so asked before the pure admission decides): counts the
+   * message and answers the verdict admission takes. Null when the count itself failed; the
+   * sender has been told.
+   */
+  async #admitToQuota(account: string | null, frame: MessageFrame, from: Subscriber): Promise<RateLimitVerdict | null> {
+    const { quota } = this.dependencies;
+    if (account === null || quota === undefined) return allowed;
+    try {
+      await quota.admitMessage(account);
+      return allowed;
+    } catch (thrown) {
+      const error = toParleyError(thrown, 'storage_unavailable');
+      if (error.code === 'rate_limited' || error.code === 'quota_exceeded') {
+        return { allowed: false, code: error.code, message: error.message, ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }) };
+      }
+      from.send(JSON.stringify(error.toFrame(frame.id)));
+      return null;
     }
   }
 
   /** Durably, before its ack and before the model is called (DESIGN.md). */
-  async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number): Promise<void> {
+  async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
     this.#turnFrames = [];
     this.#turnHistoryStart = this.#history.length;
     this.#seq = ackSeq;
@@ -253,6 +281,7 @@ export class Session {
     this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
     this.#pushHistory(event);
     this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
+    this.#turnAccount = account;
     this.#startTurn(ackSeq, receivedAt);
   }
 
@@ -307,6 +336,7 @@ export class Session {
       // The turn is history now: a reconnecting client gets it there, not as replay.
       this.#turnFrames = [];
       this.#turnHistoryStart = this.#history.length;
+      this.#chargeTurn(result);
       this.dependencies.onTurnEnd?.(this, result);
     });
   }
@@ -376,5 +406,13 @@ export class Session {
   #pushHistory(event: NewEvent): void {
     const item = historyItemFromEvent({ ...event, id: 0, created_at: new Date().toISOString() });
     if (item) this.#history.push(item);
+  }
+
+  #chargeTurn({ usage }: TurnResult): void {
+    const account = this.#turnAccount;
+    this.#turnAccount = null;
+    if (account === null || this.dependencies.quota === undefined) return;
+    const tokens = (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0);
+    this.dependencies.quota.chargeTokens(account, tokens).catch((error: unknown) => this.dependencies.onWriteError?.(error));
   }
 }

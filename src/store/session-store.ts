@@ -92,7 +92,7 @@ export function createSessionStore(database: Database): SessionStore {
            is_active = true,
            end_time = NULL,
            finalize_due_at = NULL,
-           user_id = COALESCE(EXCLUDED.user_id, sessions.user_id)
+           user_id = COALESCE(sessions.user_id, EXCLUDED.user_id)
          RETURNING *, (xmax = 0) AS created`,
         [sessionId, userId],
       );

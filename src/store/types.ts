@@ -101,7 +101,10 @@ export type Queryable = Pick<Database, 'query' | 'exec'>;
 
 /** Every query Parley runs, written once for both drivers. */
 export interface SessionStore {
-  /** Creates the session, or reopens it: active again, no end time, no pending finalize. */
+  /**
+   * Creates the session, or reopens it: active again, no end time, no pending finalize. Its
+   * owner (`user_id`) is given once: a session that has one keeps it, whoever opens it later.
+   */
   openSession(sessionId: string, userId: string | null): Promise<{ session: SessionRow; created: boolean }>;
   getSession(sessionId: string): Promise<SessionRow | null>;
   listSessions(options: { limit: number; cursor?: string; userId?: string }): Promise<SessionPage>;

@@ -107,14 +107,17 @@ describe.runIf(postgresVariant)('supabase/policies.sql on PostgreSQL', () => {
     expect(await asRole('authenticated', null, 'SELECT session_id FROM sessions')).toStrictEqual([]);
   });
 
-  it('refuses anonymous reads and every write, TRUNCATE included', async () => {
+  it('refuses anonymous reads, any read of the quota counters, and every write, TRUNCATE included', async () => {
     await expect(asRole('anon', null, 'SELECT session_id FROM sessions')).rejects.toThrow(/permission denied/);
     await expect(asRole('anon', null, 'SELECT content FROM session_events')).rejects.toThrow(/permission denied/);
+    await expect(asRole('authenticated', userA, 'SELECT count FROM usage_counters')).rejects.toThrow(/permission denied/);
     for (const write of [
       `INSERT INTO sessions (session_id, user_id) VALUES ('forged', '${userA}')`,
       `UPDATE sessions SET summary = 'changed' WHERE session_id = 'a-first'`,
       `DELETE FROM session_events`,
       `TRUNCATE sessions CASCADE`,
+      `DELETE FROM usage_counters`,
+      `TRUNCATE usage_counters`,
     ]) {
       await expect(asRole('authenticated', userA, write)).rejects.toThrow(/permission denied/);
     }

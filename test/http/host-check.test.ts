@@ -58,6 +58,13 @@ describe('allowedHostNames and isHostAllowed', () => {
     expect(isHostAllowed('anything.example', null)).toBe(true);
   });
 
+  it('serves only loopback names on every interface in the open mode, which serves only this machine', () => {
+    const allowed = allowedHostNames('0.0.0.0', undefined, true);
+    expect(isHostAllowed('localhost:8000', allowed)).toBe(true);
+    expect(isHostAllowed('rebound.evil.example', allowed)).toBe(false);
+    expect(isHostAllowed('chat.example.com', allowedHostNames('0.0.0.0', ['chat.example.com'], true))).toBe(true);
+  });
+
   it('serves the listed hosts and loopback names when ALLOWED_HOSTS is set, also on every interface', () => {
     const allowed = allowedHostNames('0.0.0.0', ['chat.example.com']);
     expect(isHostAllowed('chat.example.com', allowed)).toBe(true);

@@ -1,10 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/http/redact-url.js';
+import { signWithSecret, userClaims } from '../auth/support/tokens.js';
 import { startServer, type RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
 
 const token = 'log-redaction-secret-token-0123456789';
+const secret = 'log-redaction-jwt-secret-of-forty-characters';
 
 describe('log lines at LOG_LEVEL=debug', () => {
   let server: RunningServer;
@@ -16,7 +18,7 @@ describe('log lines at LOG_LEVEL=debug', () => {
         done();
       },
     });
-    server = await startServer({ API_TOKEN: token, LOG_LEVEL: 'debug' }, { logStream });
+    server = await startServer({ API_TOKEN: token, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'debug' }, { logStream });
   });
   afterAll(async () => {
     await server.close();
@@ -30,12 +32,24 @@ describe('log lines at LOG_LEVEL=debug', () => {
     const client = await TestClient.connect(server.wsUrl, 'redacted-log', { token });
     await client.ask('what is 1+1?');
     await client.close();
+    const userToken = await signWithSecret(secret, userClaims({ sub: 'logged-user' }));
+    const expired = await signWithSecret(secret, userClaims({ sub: 'logged-user', exp: Math.floor(Date.now() / 1000) - 600 }));
+    await server.app.inject({ url: '/api/sessions', headers: { authorization: `Bearer ${userToken}` } });
+    await server.app.inject({ url: '/api/sessions', headers: { authorization: `Bearer ${expired}` } });
+    const user = await TestClient.connect(server.wsUrl, 'redacted-user-log', { access_token: userToken });
+    await user.ask('what is 2+2?');
+    await user.close();
+    const refused = TestClient.open(`${server.wsUrl}/ws/session/redacted-refused?access_token=${expired}`);
+    await refused.closed();
 
     const logged = lines.join('');
     expect(lines.length).toBeGreaterThan(4);
     expect(logged).toContain('/api/sessions?token=%5Bredacted%5D');
     expect(logged).toContain('/ws/session/redacted-log?token=%5Bredacted%5D');
-    expect(logged).not.toContain(token);
+    expect(logged).toContain('/ws/session/redacted-user-log?access_token=%5Bredacted%5D');
+    for (const secretText of [token, userToken, expired, secret]) expect(logged).not.toContain(secretText);
+    // Nor a piece of a JWT: its payload and signature each name the user or prove them.
+    for (const part of [...userToken.split('.'), ...expired.split('.')].filter((piece) => piece.length > 20)) expect(logged).not.toContain(part);
   });
 });
 

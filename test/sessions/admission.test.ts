@@ -104,13 +104,19 @@ describe('admitting a message', () => {
   });
 
   it('refuses with rate_limited past the rate limit, but still acks a known id', () => {
-    const limited: RateLimitVerdict = { allowed: false, message: 'More than 2 messages a minute; wait a moment.' };
+    const limited: RateLimitVerdict = { allowed: false, code: 'rate_limited', message: 'More than 2 messages a minute; wait 12 s.', retryAfterSeconds: 12 };
     const stored = run(idle, message('hello', { id: 'm1' }), { type: 'stored', id: 'm1', seq: 11 }, { type: 'turn_ended' }).state;
     const { decisions } = run(stored, message('again', { id: 'm2' }, { rateLimit: limited }), message('hello', { id: 'm1' }, { rateLimit: limited }));
     expect(decisions).toStrictEqual([
-      { type: 'refuse', code: 'rate_limited', message: 'More than 2 messages a minute; wait a moment.' },
+      { type: 'refuse', code: 'rate_limited', message: 'More than 2 messages a minute; wait 12 s.', retryAfterSeconds: 12 },
       { type: 'ack_again', seq: 11 },
     ]);
+  });
+
+  it("refuses with quota_exceeded when the day's model tokens are used up, saying when they renew", () => {
+    const exhausted: RateLimitVerdict = { allowed: false, code: 'quota_exceeded', message: 'Today\'s quota is used up.', retryAfterSeconds: 3600 };
+    const { decisions } = run(idle, message('hello', {}, { rateLimit: exhausted }));
+    expect(decisions).toStrictEqual([{ type: 'refuse', code: 'quota_exceeded', message: 'Today\'s quota is used up.', retryAfterSeconds: 3600 }]);
   });
 
   it('takes messages again once the turn ended', () => {

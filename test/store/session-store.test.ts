@@ -53,6 +53,13 @@ describe.each(databaseVariants)('session store on $kind', (variant) => {
       expect(await store.claimDueFinalizations(new Date(), 10)).toStrictEqual([]);
     });
 
+    it('keeps the owner a session was given: opening it again naming another user changes nothing', async () => {
+      await store.openSession('s-owned', 'user-1');
+      const reopened = await store.openSession('s-owned', 'user-2');
+      expect(reopened.session.user_id).toBe('user-1');
+      expect((await store.getSession('s-owned'))?.user_id).toBe('user-1');
+    });
+
     it('returns times as ISO strings', async () => {
       const { session } = await store.openSession('s-3', null);
       for (const time of [session.start_time, session.created_at, session.updated_at]) {
