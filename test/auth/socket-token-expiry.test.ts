@@ -55,7 +55,7 @@ describe('a socket whose token expires', () => {
     const client = await TestClient.connect(server.wsUrl, 'expiring-idle', { access_token: token });
     const error = await client.waitFor('error', () => true, 0, 5_000);
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
-    expect(error).toMatchObject({ code: 'unauthorized', recoverable: false, message: expect.stringMatching(/expired.*after=/) });
+    expect(error).toMatchObject({ code: 'unauthorized', recoverable: false, message: expect.stringMatching(/expired.*after=/) as unknown });
     expect(await client.closed()).toBe(1008);
   });
 

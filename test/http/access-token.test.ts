@@ -57,7 +57,7 @@ describe('with API_TOKEN set', () => {
 
   it('tells the page that it must sign in, without showing the token', async () => {
     const response = await server.app.inject({ url: '/', headers: { accept: 'application/json' } });
-    expect(response.json().auth).toStrictEqual({ mode: 'token' });
+    expect(response.json<{ auth: unknown }>().auth).toStrictEqual({ mode: 'token' });
     expect(response.body).not.toContain(token);
   });
 

@@ -19,7 +19,7 @@ describe('GET /', () => {
 
   it('tells the page that no sign-in is needed when no auth setting is set', async () => {
     const response = await server.app.inject({ url: '/', headers: { accept: 'application/json' } });
-    expect(response.json().auth).toStrictEqual({ mode: 'open' });
+    expect(response.json<{ auth: unknown }>().auth).toStrictEqual({ mode: 'open' });
   });
 
   it('answers a browser with the chat page when it is built', async () => {
@@ -50,9 +50,9 @@ describe('GET /health', () => {
     await broken.close();
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ status: 'unavailable' });
-    expect(response.json().database).toStrictEqual({ kind: 'pglite', status: 'down' });
+    expect(response.json<{ database: unknown }>().database).toStrictEqual({ kind: 'pglite', status: 'down' });
     const logged = logLines.find((line) => line.msg === 'database health check failed');
-    expect(logged?.err).toMatchObject({ message: expect.any(String) });
+    expect(logged?.err).toMatchObject({ message: expect.any(String) as unknown });
     expect(response.body).not.toContain((logged?.err as { message: string }).message);
   });
 });
@@ -61,11 +61,15 @@ describe('docs', () => {
   it('serves the OpenAPI document describing the session routes and their schemas', async () => {
     const response = await server.app.inject({ url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    const document = response.json();
+    interface OpenApiDocument {
+      openapi: string;
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: { properties: object } }> }> } }>;
+    }
+    const document = response.json<OpenApiDocument>();
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/sessions', '/api/sessions/{id}', '/api/sessions/{id}/events', '/health']));
-    const sessionSchema = document.paths['/api/sessions/{id}'].get.responses['200'].content['application/json'].schema;
-    expect(Object.keys(sessionSchema.properties)).toEqual(
+    const sessionSchema = document.paths['/api/sessions/{id}']?.get.responses['200']?.content['application/json']?.schema;
+    expect(Object.keys(sessionSchema?.properties ?? {})).toEqual(
       expect.arrayContaining(['session_id', 'user_id', 'start_time', 'end_time', 'is_active', 'summary', 'metadata']),
     );
   });
@@ -88,7 +92,7 @@ describe('/api/sessions', () => {
     let cursor: string | null = null;
     do {
       const query: string = `/api/sessions?limit=2&user_id=pager${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = (await server.app.inject({ url: query })).json() as { sessions: Array<{ session_id: string }>; next_cursor: string | null };
+      const page = (await server.app.inject({ url: query })).json<{ sessions: Array<{ session_id: string }>; next_cursor: string | null }>();
       expect(page.sessions.length).toBeLessThanOrEqual(2);
       seen.push(...page.sessions.map((session) => session.session_id));
       cursor = page.next_cursor;
@@ -112,10 +116,10 @@ describe('/api/sessions', () => {
     await server.app.parley.writer.flush();
     const response = await server.app.inject({ url: '/api/sessions/with-events/events' });
     expect(response.statusCode).toBe(200);
-    const { events } = response.json() as { events: Array<Record<string, unknown>> };
+    const { events } = response.json<{ events: Array<Record<string, unknown>> }>();
     expect(events.map((event) => event.event_type)).toStrictEqual(['user_message', 'tool_call', 'tool_result', 'assistant_message']);
     for (const event of events) expect(Object.keys(event)).toEqual(expect.arrayContaining(['id', 'event_type', 'content', 'metadata', 'created_at']));
-    expect(events[3]?.metadata).toMatchObject({ status: 'complete', ttft_ms: expect.any(Number), duration_ms: expect.any(Number) });
+    expect(events[3]?.metadata).toMatchObject({ status: 'complete', ttft_ms: expect.any(Number) as unknown, duration_ms: expect.any(Number) as unknown });
   });
 
   it('answers an unknown session with a 404 problem', async () => {

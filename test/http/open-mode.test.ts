@@ -34,7 +34,7 @@ describe('with no auth setting (the local default)', () => {
   it('refuses a client beyond the loopback interface, saying which setting to set', async () => {
     const refused = await proxied.app.inject({ url: '/api/sessions', headers: forwarded });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json()).toMatchObject({ code: 'forbidden', detail: expect.stringMatching(/ALLOW_OPEN_ACCESS=true.*AUTH_JWT_SECRET, AUTH_JWKS_URL or API_TOKEN/) });
+    expect(refused.json()).toMatchObject({ code: 'forbidden', detail: expect.stringMatching(/ALLOW_OPEN_ACCESS=true.*AUTH_JWT_SECRET, AUTH_JWKS_URL or API_TOKEN/) as unknown });
     const socket = await socketOutcome(`${proxied.wsUrl}/ws/session/open-remote`, forwarded);
     expect(socket).toMatchObject({ first: { type: 'error', code: 'forbidden' }, closeCode: 1008 });
     expect(await proxied.app.parley.store.getSession('open-remote')).toBeNull();

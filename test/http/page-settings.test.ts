@@ -15,7 +15,7 @@ describe('the Supabase settings for the page', () => {
     const app = Fastify();
     await app.register(webRoutes, { version: '0.0.0', authMode: 'token', supabase: both });
     const response = await app.inject({ url: '/', headers: asJson });
-    expect(response.json().auth).toStrictEqual({ mode: 'token', supabase: { url: 'https://abc.supabase.co', anon_key: 'anon-key' } });
+    expect(response.json<{ auth: unknown }>().auth).toStrictEqual({ mode: 'token', supabase: { url: 'https://abc.supabase.co', anon_key: 'anon-key' } });
     await app.close();
   });
 

@@ -32,7 +32,7 @@ describe('session ids up to the 128 characters CONTRACT.md allows', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'bad_request' });
     const client = TestClient.open(`${server.wsUrl}/ws/session/${tooLong}`);
-    expect(await client.waitFor('error')).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/1-128 characters/) });
+    expect(await client.waitFor('error')).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/1-128 characters/) as unknown });
     expect(await client.closed()).toBe(1008);
   });
 });
@@ -47,7 +47,7 @@ describe('user_id', () => {
   it.each(refusals)('refuses %s on the WebSocket with bad_request and 1008, creating nothing', async (name, query, message) => {
     const sessionId = name.replace(/\W+/g, '-');
     const client = TestClient.open(`${server.wsUrl}/ws/session/${sessionId}?${query}`);
-    expect(await client.waitFor('error')).toMatchObject({ code: 'bad_request', message: expect.stringMatching(message) });
+    expect(await client.waitFor('error')).toMatchObject({ code: 'bad_request', message: expect.stringMatching(message) as unknown });
     expect(await client.closed()).toBe(1008);
     expect((await server.app.inject({ url: `/api/sessions/${sessionId}` })).statusCode).toBe(404);
   });
@@ -55,7 +55,7 @@ describe('user_id', () => {
   it.each(refusals)('refuses %s as the session list filter with a 400 bad_request problem', async (_name, query, message) => {
     const response = await server.app.inject({ url: `/api/sessions?${query}` });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'bad_request', detail: expect.stringMatching(message) });
+    expect(response.json()).toMatchObject({ code: 'bad_request', detail: expect.stringMatching(message) as unknown });
   });
 
   it('stores a plain user_id as given, and an empty one as no user', async () => {
