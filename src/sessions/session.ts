@@ -399,8 +399,8 @@ export class Session {
   #reportWriteError(error: unknown): void {
     this.dependencies.onWriteError?.(error);
     if (!isParleyError(error) || error.code !== 'write_failed') return;
-    const serialized = JSON.stringify(error.toFrame());
-    for (const subscriber of this.#subscribers) subscriber.send(serialized);
+    // Behind the frames still waiting for their seq block, so it never overtakes the ack.
+    this.#reservation.pass({ seq: this.#seq, serialized: JSON.stringify(error.toFrame()) });
   }
 
   #pushHistory(event: NewEvent): void {

@@ -152,7 +152,9 @@ describe.each(serverDatabaseVariants)('an event the database refuses, on $kind',
     await stalling.close();
   }, 120_000);
 
-  it.runIf(variant.kind === 'postgres')('shuts down within its bound while a write hangs and a finalize waits for it', async () => {
+  // PostgreSQL only: on PGlite the lock that holds the write also holds closing the database,
+  // so the bound there is the database's, not the writer's.
+  if (variant.kind === 'postgres') it('shuts down within its bound while a write hangs and a finalize waits for it', async () => {
     const hanging = await startServer({ ...database.settings, SHUTDOWN_TIMEOUT_MS: '300', FINALIZE_GRACE_MS: '1500', ACK_TIMEOUT_MS: '300' }, { runner: echoRunner });
     const finalizeDue = async () =>
       (await hanging.app.parley.database.query<{ due: unknown }>('SELECT finalize_due_at AS due FROM sessions WHERE session_id = $1', ['left-before']))[0]?.due ?? null;

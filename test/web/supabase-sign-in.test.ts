@@ -1,24 +1,23 @@
 import { SignJWT } from 'jose';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoTrueServer } from '../fakes/fake-gotrue-server.js';
 import { answerOf, ChatPageFixture, sendMessage, waitForTurnEnd } from './support/chat-page.js';
 import { hasChromium } from './support/launch-chromium.js';
 
 const signInStep = 'h1#sign-in-title';
-const secret = new TextEncoder().encode('a-secret-of-at-least-thirty-two-characters');
+const jwtSecret = 'a-secret-of-at-least-thirty-two-characters';
 const expiresAt = Math.floor(Date.now() / 1000) + 3600;
-const accessToken = (version: number) =>
+const accessToken = (version: number, secret: string) =>
   new SignJWT({ sub: 'user-ada', email: 'ada@example.com', role: 'authenticated', aud: 'authenticated', v: version })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime(expiresAt)
-    .sign(secret);
+    .sign(new TextEncoder().encode(secret));
 
 /**
  * Supabase's email link end to end in Chromium, with supabase-js talking to a GoTrue that
- * speaks its endpoints. The link carries a token the server no longer takes (it stands for
- * an expired one); the server takes only the refreshed one, as API_TOKEN (this branch's
- * server checks no JWTs), so the page must refresh the session and reconnect to get in.
+ * speaks its endpoints and the server checking its JWTs with AUTH_JWT_SECRET. The link
+ * carries a token the server refuses (signed with a key it does not know, standing for an
+ * expired one), so the page must refresh the session and reconnect to get in.
  */
 describe.runIf(hasChromium)('the Supabase email sign-in', () => {
   let fixture: ChatPageFixture;
@@ -27,7 +26,7 @@ describe.runIf(hasChromium)('the Supabase email sign-in', () => {
   let fresh: string;
 
   beforeAll(async () => {
-    [stale, fresh] = [await accessToken(0), await accessToken(1)];
+    [stale, fresh] = [await accessToken(0, 'a-key-the-server-does-not-know-at-all'), await accessToken(1, jwtSecret)];
     goTrue = new FakeGoTrueServer({
       id: 'user-ada',
       email: 'ada@example.com',
@@ -35,29 +34,20 @@ describe.runIf(hasChromium)('the Supabase email sign-in', () => {
       refreshes: new Map([['refresh-0', { accessToken: fresh, refreshToken: 'refresh-1' }]]),
     });
     await goTrue.start();
-    fixture = await ChatPageFixture.start({ API_TOKEN: fresh });
+    fixture = await ChatPageFixture.start({
+      AUTH_JWT_SECRET: jwtSecret,
+      AUTH_JWT_AUDIENCE: 'authenticated',
+      SUPABASE_URL: goTrue.url,
+      SUPABASE_ANON_KEY: 'anon-key-for-tests',
+    });
   });
   afterAll(async () => {
     await fixture?.close();
     await goTrue?.stop();
   });
 
-  /**
-   * What GET / answers with SUPABASE_URL and SUPABASE_ANON_KEY set (test/http/page-auth-metadata.test.ts);
-   * added here because this branch's config.ts does not read those settings yet.
-   */
-  const offerSupabase = async (page: Page) => {
-    await page.route(`${fixture.server.httpUrl}/`, async (route) => {
-      if (route.request().resourceType() !== 'fetch') return route.continue();
-      const response = await route.fetch();
-      const body = (await response.json()) as { auth: Record<string, unknown> };
-      body.auth.supabase = { url: goTrue.url, anon_key: 'anon-key-for-tests' };
-      await route.fulfill({ response, json: body });
-    });
-  };
-
   it('emails a link, signs in from it, refreshes a refused token to hold a conversation, and signs out', async () => {
-    const page = await fixture.open('/', { until: signInStep, prepare: offerSupabase });
+    const page = await fixture.open('/', { until: signInStep });
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByRole('button', { name: 'Email me a link' }).click();
     await page.getByRole('status').filter({ hasText: 'A sign-in link is on its way to ada@example.com' }).waitFor();

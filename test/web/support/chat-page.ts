@@ -41,8 +41,6 @@ export class ChatPageFixture {
       colorScheme?: 'light' | 'dark';
       reducedMotion?: 'reduce';
       until?: string;
-      /** Runs on the new page before it loads (routes, init scripts). */
-      prepare?: (page: Page) => Promise<void>;
     } = {},
   ): Promise<Page> {
     const context = await this.browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}) });
@@ -54,7 +52,6 @@ export class ChatPageFixture {
     page.on('console', (message) => {
       if (message.type() === 'error') this.pageErrors.push(message.text());
     });
-    await options.prepare?.(page);
     await page.goto(`${this.server.httpUrl}${path}`);
     await page.locator(options.until ?? '[data-connection="live"]').waitFor();
     return page;
