@@ -106,7 +106,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     bodyLimit: settings.MAX_FRAME_BYTES,
     // Session ids run to 128 characters; longer ones reach the routes, whose schemas answer
     // with a `bad_request` problem instead of the router's bare 414.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // request.ip (the open mode's loopback check, rate limits) and request.protocol/host (the
     // page's own origin) follow X-Forwarded-* only from these proxies.
     trustProxy: fastifyTrustProxy(settings.TRUST_PROXY),
@@ -128,9 +128,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const progress = new SessionProgressWriter(store, {
     onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'session progress write failed; retrying'),
   });
-  let hub: SessionHub | null = null;
+  // The gauges are read at scrape time, once everything below exists.
   const metrics = createMetrics({
-    liveSessions: () => hub?.liveCount ?? 0,
+    liveSessions: () => hub.liveCount,
     writerPending: () => writer.pending,
     writerRoundTrips: () => writer.roundTrips,
     writerStalledMs: () => writer.stalledMs,
@@ -148,7 +148,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
   const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
 
-  hub = new SessionHub(
+  const hub = new SessionHub(
     store,
     {
       writer,
