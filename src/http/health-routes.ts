@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
+import { waitAtMost } from '../time/wait-at-most.js';
 import { principalOf } from './access-hook.js';
 import type { Metrics } from './metrics-registry.js';
 
@@ -46,7 +47,9 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
   }, async (request, reply) => {
     let up = true;
     try {
-      await withTimeout(sources.ping(), pingTimeoutMs);
+      const ping = sources.ping();
+      if (!(await waitAtMost(ping, pingTimeoutMs))) throw new Error(`no answer within ${pingTimeoutMs} ms`);
+      await ping;
     } catch (error) {
       up = false;
       request.log.warn({ err: error }, 'database health check failed');
@@ -80,13 +83,3 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
     return sources.metrics.registry.metrics();
   });
 };
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    work.finally(() => clearTimeout(timer)),
-    new Promise<T>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
