@@ -87,6 +87,7 @@ export async function startParley(options: {
       GEMINI_API_KEY: '',
       RATE_LIMIT_MESSAGES_PER_MINUTE: '0',
       RATE_LIMIT_HTTP_PER_MINUTE: '0',
+      RATE_LIMIT_CONNECTIONS_PER_MINUTE: '0',
       // Summaries would call the model after each session; the benchmark measures turns.
       FINALIZE_GRACE_MS: '600000',
       API_TOKEN: '',
