@@ -1,16 +1,11 @@
 import { z } from 'zod';
+import { optionalText } from '../setting-values.js';
 
 /**
  * The chat page's own settings, as a shape to spread into config.ts's settings schema.
  * SUPABASE_ANON_KEY is public by design (Supabase meant it for browsers); a service-role key
  * must never be named here, since the page hands these to every visitor.
  */
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
-
 export const pageSettingsShape = {
   /** A Supabase project's URL (https://<ref>.supabase.co): the page offers an email sign-in link through it. */
   SUPABASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
