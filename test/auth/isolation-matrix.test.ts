@@ -4,7 +4,7 @@ import { eventually } from '../support/eventually.js';
 import { startServer, type RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
-import { serverDatabases, type ServerDatabase } from './support/server-databases.js';
+import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
 import { socketOutcome, type SocketOutcome } from './support/socket-outcome.js';
 import { createSigningKey, nowSeconds, signWithKey, signWithSecret, unsignedToken, userClaims } from './support/tokens.js';
 
@@ -14,7 +14,7 @@ const issuer = 'https://issuer.example/auth/v1';
 const audience = 'authenticated';
 const claims = (overrides: Record<string, unknown>) => userClaims({ iss: issuer, aud: audience, ...overrides });
 
-describe.each(serverDatabases)('users and access on $kind', (variant) => {
+describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => {
   let database: ServerDatabase;
   let jwks: JwksServer;
   let server: RunningServer;

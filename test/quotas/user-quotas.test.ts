@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../src/protocol/index.js';
-import { serverDatabases, type ServerDatabase } from '../auth/support/server-databases.js';
+import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
 import { signWithSecret, userClaims } from '../auth/support/tokens.js';
 import { eventually } from '../support/eventually.js';
 import { startServer, type RunningServer } from '../support/start-server.js';
@@ -40,7 +40,7 @@ async function awayFromMinuteEdge(neededMs: number): Promise<void> {
   if (intoMinute + neededMs > 60_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 50));
 }
 
-describe.each(serverDatabases)('per-user quotas on $kind', (variant) => {
+describe.each(serverDatabaseVariants)('per-user quotas on $kind', (variant) => {
   let database: ServerDatabase;
   let server: RunningServer;
   let settings: Record<string, string>;
