@@ -1,6 +1,6 @@
 import { ParleyError } from '../errors/index.js';
 import { isAuthConfigured, type AuthSettings } from './auth-settings.js';
-import { isLoopbackAddress } from './loopback.js';
+import { isLoopbackAddress } from '../net/is-loopback-address.js';
 import type { Principal } from './principal.js';
 import type { PresentedToken } from './token-from-request.js';
 import type { TokenVerifier } from './verify-token.js';

@@ -1,4 +1,4 @@
-import { isLoopbackAddress } from '../auth/loopback.js';
+import { isLoopbackAddress } from '../net/is-loopback-address.js';
 import type { Principal } from '../auth/principal.js';
 
 /**

@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isLoopbackAddress } from '../net/is-loopback-address.js';
 
 /**
  * How the link to a PostgreSQL server is secured. `require` encrypts without checking the
@@ -57,16 +57,11 @@ function modeFor(sslmode: string | undefined, rootCertificate: string | undefine
   return isLoopbackHost(hostname) ? 'disable' : 'require';
 }
 
-const loopbackAddresses = new BlockList();
-loopbackAddresses.addSubnet('127.0.0.0', 8, 'ipv4');
-loopbackAddresses.addAddress('::1', 'ipv6');
-
 /** localhost, 127.0.0.0/8, ::1 (IPv4-mapped too), or no host at all (libpq's local socket). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = unbracketed(hostname.toLowerCase());
   if (host === '' || host === 'localhost') return true;
-  const family = isIP(host);
-  return family !== 0 && loopbackAddresses.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  return isLoopbackAddress(host);
 }
 
 /** URLs write IPv6 hosts in brackets; addresses and certificates name them without. */
