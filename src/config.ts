@@ -23,6 +23,20 @@ export const settingsSchema = z.object({
   DATABASE_POOL_SIZE: integer(10, 1, 1000),
   DATA_DIR: z.string().min(1).default('./data'),
 
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+  /** Every key and channel Parley uses in Redis starts with this, so deployments can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('parley:'),
+  /** Processes on this machine behind the one PORT: a count, or `auto` for one per core. */
+  WORKERS: optionalText.transform((value, context) => {
+    if (value === undefined) return 1;
+    if (value === 'auto') return 'auto' as const;
+    if (!/^\d{1,3}$/.test(value) || Number(value) < 1) {
+      context.addIssue({ code: 'custom', message: 'must be a count from 1, or auto (one per core)' });
+      return z.NEVER;
+    }
+    return Number(value);
+  }),
+
   LLM_PROVIDER: optionalText.pipe(providerName.optional()),
   LLM_FALLBACK: optionalText.transform((value, context) => {
     if (value === undefined) return [] as Array<z.infer<typeof providerName>>;
