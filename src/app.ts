@@ -24,6 +24,10 @@ import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { webRoutes } from './http/web-routes.js';
 import { websocketRoute } from './http/websocket-route.js';
+import { clusterKeys } from './cluster/cluster-keys.js';
+import { ClusterNode, newInstanceId } from './cluster/cluster-node.js';
+import { connectRedis, createRedisConnection } from './cluster/redis-connection.js';
+import { defaultLeaseTiming } from './cluster/session-leases.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
@@ -57,6 +61,9 @@ export interface Parley {
   runner: ModelRunner;
   hub: SessionHub;
   finalizer: Finalizer;
+  /** This process among the instances sharing REDIS_URL; null without it. */
+  cluster: ClusterNode | null;
+  instanceId: string;
 }
 
 declare module 'fastify' {
@@ -145,6 +152,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       );
     },
   });
+  const instanceId = newInstanceId();
+  const cluster = settings.REDIS_URL ? await joinCluster(settings.REDIS_URL, settings.REDIS_KEY_PREFIX, instanceId, metrics, app.log) : null;
   const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
   const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
 
@@ -178,6 +187,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       },
       onSeqReservationLate: (sessionId) => app.log.warn({ sessionId }, 'seq block not stored in time; frames sent without it'),
     },
+    cluster,
+    (sessionId) => {
+      metrics.leaseTakeovers.inc();
+      app.log.warn({ sessionId }, 'took over a session whose instance is gone');
+    },
   );
   const finalizer = new Finalizer({
     store,
@@ -187,11 +201,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     graceMs: settings.FINALIZE_GRACE_MS,
     pollMs: Math.max(1_000, Math.min(settings.FINALIZE_GRACE_MS, 15_000)),
     logger: app.log,
+    recoverAtStart: cluster === null,
     onFinalized: () => metrics.finalized.inc(),
   });
   hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
 
-  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, cluster, instanceId });
 
   const supabase = supabasePageConfig(settings);
   // The page's Supabase client talks to the project's own origin.
@@ -263,6 +278,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     databaseKind: database.kind,
     databaseTls: database.encrypted,
     ping: () => store.ping(),
+    instanceId,
+    ...(cluster ? { redis: { ping: () => cluster.ping(), followedSessions: () => hub.followedCount } } : {}),
     model: { provider: runner.provider, model: runner.modelId },
     liveSessions: () => hub.liveCount,
     writerPending: () => writer.pending,
@@ -274,6 +291,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(webRoutes, { version: packageJson.version, authMode: isAuthConfigured(settings) ? 'token' : 'open', ...(supabase ? { supabase } : {}) });
 
   app.addHook('onReady', async () => {
+    await cluster?.start(hub);
     await finalizer.start();
   });
   app.addHook('onClose', async () => {
@@ -287,7 +305,31 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // After the events: a finished turn's checkpoint is dropped once its answer is stored.
     const progressLeft = await progress.close(settings.SHUTDOWN_TIMEOUT_MS);
     if (progressLeft > 0) app.log.error({ left: progressLeft }, 'session progress could not be written before shutdown');
+    await cluster?.stop();
     await database.close();
   });
   return app;
+}
+
+/** Connects to the Redis the instances share; a Redis that does not answer stops the start. */
+async function joinCluster(
+  url: string,
+  prefix: string,
+  instanceId: string,
+  metrics: ReturnType<typeof createMetrics>,
+  logger: FastifyInstance['log'],
+): Promise<ClusterNode> {
+  const commands = createRedisConnection(url, `parley-${instanceId}`);
+  const subscriber = createRedisConnection(url, `parley-${instanceId}-sub`);
+  try {
+    await Promise.all([connectRedis(commands, 10_000), connectRedis(subscriber, 10_000)]);
+  } catch (error) {
+    commands.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
+  return new ClusterNode(commands, subscriber, clusterKeys(prefix), instanceId, defaultLeaseTiming, {
+    forwarded: () => metrics.forwarded.inc(),
+    fanoutLag: (seconds) => metrics.fanoutLag.observe(seconds),
+  }, logger);
 }

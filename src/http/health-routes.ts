@@ -13,8 +13,13 @@ const healthSchema = z.object({
     status: z.enum(['up', 'down']),
     tls: z.boolean().optional().describe('A PostgreSQL server only: whether the link to it is encrypted'),
   }),
+  /** Which Redis-sharing instance answered: ids differ per process, and per start. */
+  instance_id: z.string(),
+  /** With REDIS_URL only: whether this instance reaches the Redis the instances share; down is 503. */
+  redis: z.object({ status: z.enum(['up', 'down']) }).optional(),
   model: z.object({ provider: z.string(), model: z.string() }),
-  sessions: z.object({ live: z.number().int() }),
+  /** `followed`: sessions with sockets here that another instance runs. */
+  sessions: z.object({ live: z.number().int(), followed: z.number().int().optional() }),
   /** `stalled_ms`: how long the batch being written has waited; past the limit, 503. */
   event_writer: z.object({ pending: z.number().int(), stalled_ms: z.number().int() }),
   uptime_seconds: z.number(),
@@ -25,6 +30,9 @@ export interface HealthSources {
   /** Absent for PGlite, which has no link to encrypt. */
   databaseTls: boolean | undefined;
   ping(): Promise<void>;
+  instanceId: string;
+  /** Present with REDIS_URL: answers whether Redis answers. */
+  redis?: { ping(): Promise<boolean>; followedSessions(): number };
   model: { provider: string; model: string };
   liveSessions(): number;
   writerPending(): number;
@@ -54,8 +62,9 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
       up = false;
       request.log.warn({ err: error }, 'database health check failed');
     }
+    const redisUp = sources.redis === undefined ? undefined : await sources.redis.ping();
     const stalledMs = Math.round(sources.writerStalledMs());
-    const unavailable = !up || stalledMs > sources.writerStallLimitMs;
+    const unavailable = !up || stalledMs > sources.writerStallLimitMs || redisUp === false;
     const body = {
       status: unavailable ? ('unavailable' as const) : ('ok' as const),
       database: {
@@ -63,8 +72,10 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
         status: up ? ('up' as const) : ('down' as const),
         ...(sources.databaseTls === undefined ? {} : { tls: sources.databaseTls }),
       },
+      instance_id: sources.instanceId,
+      ...(redisUp === undefined ? {} : { redis: { status: redisUp ? ('up' as const) : ('down' as const) } }),
       model: sources.model,
-      sessions: { live: sources.liveSessions() },
+      sessions: { live: sources.liveSessions(), ...(sources.redis ? { followed: sources.redis.followedSessions() } : {}) },
       event_writer: { pending: sources.writerPending(), stalled_ms: stalledMs },
       uptime_seconds: Math.round(process.uptime()),
     };

@@ -42,6 +42,22 @@ export function createMetrics(sources: {
       registers: [registry],
     }),
     finalized: new Counter({ name: 'parley_sessions_finalized_total', help: 'Sessions finalized', registers: [registry] }),
+    forwarded: new Counter({
+      name: 'parley_forwarded_messages_total',
+      help: 'Client frames (messages, cancels) sent on to the instance that runs their session',
+      registers: [registry],
+    }),
+    fanoutLag: new Histogram({
+      name: 'parley_fanout_lag_seconds',
+      help: 'From the owner sending a frame to another instance receiving it',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    leaseTakeovers: new Counter({
+      name: 'parley_lease_takeovers_total',
+      help: 'Sessions taken over from a dead instance with an answer cut short',
+      registers: [registry],
+    }),
   };
   new Gauge({ name: 'parley_live_sessions', help: 'Sessions held in memory', registers: [registry], collect() { this.set(sources.liveSessions()); } });
   new Gauge({ name: 'parley_event_writer_pending', help: 'Events waiting to be written', registers: [registry], collect() { this.set(sources.writerPending()); } });

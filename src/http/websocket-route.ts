@@ -7,7 +7,8 @@ import { millisecondsUntilExpiry } from '../auth/token-expiry.js';
 import { ParleyError, isParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, toStorableText, type ClientFrame } from '../protocol/index.js';
 import { quotaAccountOf } from '../quotas/quota-account.js';
-import type { Attachment, SessionHub } from '../sessions/session-hub.js';
+import type { SessionConnection } from '../sessions/session-connection.js';
+import type { SessionHub } from '../sessions/session-hub.js';
 import { hasRoomFor } from '../sessions/subscriber.js';
 import type { SessionStore } from '../store/types.js';
 import { principalOf } from './access-hook.js';
@@ -52,11 +53,11 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
     // Upgrades have their own per-address limit (connection-rate-limit.ts), not the HTTP one.
     { websocket: true, schema: { hide: true }, config: { rateLimit: false } },
     (socket, request) => {
-      let attachment: Attachment | null = null;
+      let attachment: SessionConnection | null = null;
       const close = (code: number, reason: string) => {
         // A socket paused for its waiting frames must be read again to take the client's close.
         socket.resume();
-        if (attachment) attachment.subscriber.close(code, reason);
+        if (attachment) attachment.close(code, reason);
         else socket.close(code, reason);
       };
       const closeSlow = () => {
@@ -64,7 +65,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         close(1008, 'slow_consumer');
       };
       const send = (serialized: string) => {
-        if (attachment) return attachment.subscriber.send(serialized);
+        if (attachment) return attachment.send(serialized);
         if (socket.readyState !== socket.OPEN) return;
         if (!hasRoomFor(socket, serialized.length, hardBufferBytes)) return closeSlow();
         socket.send(serialized);
@@ -122,7 +123,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
           : afterMilliseconds(untilExpiry + expiryGraceMs, () => {
               expired = true;
               void chain.then(async () => {
-                await attachment?.session.turn?.done;
+                await attachment?.whenIdle();
                 closeExpired();
               });
             });
@@ -147,7 +148,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
           if (frame instanceof ParleyError) return sendError(frame);
           if (!attachment) return;
           try {
-            await attachment.session.handle(frame, attachment.subscriber, account);
+            await hub.handle(attachment, frame, account);
           } catch (error) {
             request.log.error({ err: error }, 'frame handling failed');
             sendError(toParleyError(error));
@@ -192,7 +193,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
     requestedUserId: string | undefined,
     socket: WebSocket,
     after: number | undefined,
-  ): Promise<Attachment> {
+  ): Promise<SessionConnection> {
     const existing = await store.getSession(sessionId);
     if (canAccessSession(principal, existing === null ? undefined : existing.user_id) === 'deny') throw anotherUsersSession();
     return hub.attach(sessionId, ownerForNewSession(principal, requestedUserId), socket, after, (opened) => {

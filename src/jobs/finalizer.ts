@@ -14,6 +14,12 @@ export interface FinalizerOptions {
   /** How often due finalizations are looked for, besides the timer set at each disconnect. */
   pollMs: number;
   logger: Logger;
+  /**
+   * Store every checkpoint a crash left as an interrupted answer at start. Off with several
+   * instances: another live instance may be writing those answers; each session's is
+   * recovered when an instance takes the session over (SessionHub).
+   */
+  recoverAtStart: boolean;
   onFinalized?: (sessionId: string) => void;
 }
 
@@ -35,7 +41,7 @@ export class Finalizer {
    * stored first, so the summaries of the sessions it left active include them.
    */
   async start(): Promise<void> {
-    const recovered = await this.options.store.recoverInterruptedAnswers();
+    const recovered = this.options.recoverAtStart ? await this.options.store.recoverInterruptedAnswers() : [];
     if (recovered.length > 0) {
       this.options.logger.warn(
         { count: recovered.length, sessionIds: recovered.map((answer) => answer.session_id) },
@@ -106,6 +112,8 @@ export class Finalizer {
     const { sessions, store } = this.options;
     const sessionId = row.session_id;
     if (sessions.isAttached(sessionId)) return;
+    // Another live instance runs it: that one finalizes it once its sockets have left.
+    if (!(await sessions.acquire(sessionId))) return;
     // A turn the user walked away from still ends and is logged before the summary reads the log.
     await sessions.whenIdle(sessionId);
     await this.options.writer.flush();

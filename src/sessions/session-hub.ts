@@ -1,14 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import type { ClusterHost, ClusterNode } from '../cluster/cluster-node.js';
+import { RemoteSession, type RemoteMember } from '../cluster/remote-session.js';
+import { ParleyError, toParleyError } from '../errors/index.js';
+import type { ClientFrame, MessageFrame } from '../protocol/index.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
 import { waitAtMost } from '../time/wait-at-most.js';
 import { historyFromEvents } from './history-from-events.js';
 import { Session, type SessionDependencies } from './session.js';
-import type { Subscriber } from './subscriber.js';
-
-export interface Attachment {
-  session: Session;
-  subscriber: Subscriber;
-}
+import { Subscriber } from './subscriber.js';
+import { SessionConnection } from './session-connection.js';
 
 /**
  * What the finalizer needs of the live sessions: whether one is in use, and to let a finalized
@@ -16,26 +17,43 @@ export interface Attachment {
  */
 export interface LiveSessions {
   isAttached(sessionId: string): boolean;
+  /**
+   * Whether this instance may finalize the session: it runs it, or took it over from nobody.
+   * When another instance runs it, that one is asked to (it finalizes once its sockets left).
+   */
+  acquire(sessionId: string): Promise<boolean>;
   /** Resolves once the session runs no turn; at once when it is not in memory. */
   whenIdle(sessionId: string): Promise<void>;
   /** Drops a finalized session from memory unless someone came back meanwhile. */
   evict(sessionId: string): void;
 }
 
+/** How long an attach keeps trying to find or become the session's owner (a dead owner's lease lasts 8 s). */
+const ownerSearchMs = 20_000;
+const ownerRetryMs = 250;
+
 /**
  * The live sessions of this instance, by id. Loads a session from the event log on first
  * attach, tells its `onLastDetach` listeners when its last socket leaves (the finalizer's cue)
  * and forgets it once finalized, so memory follows live conversations, not all of them.
+ *
+ * With a cluster (REDIS_URL), a session runs on the instance holding its lease; sockets here
+ * for a session run elsewhere follow it (RemoteSession), and take it over when its owner goes.
  */
-export class SessionHub implements LiveSessions {
+export class SessionHub implements LiveSessions, ClusterHost {
   readonly #sessions = new Map<string, Session>();
+  readonly #remotes = new Map<string, RemoteSession>();
+  readonly #connections = new Map<string, Set<SessionConnection>>();
   readonly #loading = new Map<string, Promise<{ session: Session; existed: boolean }>>();
+  readonly #takeovers = new Map<string, Promise<void>>();
   readonly #lastDetachListeners: Array<(sessionId: string) => void> = [];
   #closing = false;
 
   constructor(
     private readonly store: SessionStore,
     private readonly dependencies: SessionDependencies,
+    private readonly cluster: ClusterNode | null = null,
+    private readonly onTakeover: (sessionId: string) => void = () => undefined,
   ) {}
 
   /** `listener` hears the id of each session whose last socket left (not during shutdown). */
@@ -47,6 +65,10 @@ export class SessionHub implements LiveSessions {
     return this.#sessions.size;
   }
 
+  get followedCount(): number {
+    return this.#remotes.size;
+  }
+
   get closing(): boolean {
     return this.#closing;
   }
@@ -56,11 +78,27 @@ export class SessionHub implements LiveSessions {
   }
 
   isAttached(sessionId: string): boolean {
-    return (this.#sessions.get(sessionId)?.subscriberCount ?? 0) > 0;
+    return (
+      (this.#sessions.get(sessionId)?.subscriberCount ?? 0) > 0 ||
+      (this.cluster?.followerCount(sessionId) ?? 0) > 0 ||
+      this.#remotes.has(sessionId)
+    );
   }
 
   async whenIdle(sessionId: string): Promise<void> {
     await this.#sessions.get(sessionId)?.whenIdle();
+  }
+
+  async acquire(sessionId: string): Promise<boolean> {
+    const cluster = this.cluster;
+    if (!cluster || this.#sessions.has(sessionId)) return true;
+    const claim = await cluster.claim(sessionId);
+    if (claim.mine) {
+      if (claim.fresh) await this.#recover(sessionId);
+      return true;
+    }
+    await cluster.askToFinalize(claim.owner, sessionId);
+    return false;
   }
 
   /** `admit` sees the opened row before the socket is attached and may refuse it by throwing. */
@@ -70,35 +108,79 @@ export class SessionHub implements LiveSessions {
     socket: WebSocket,
     after?: number,
     admit?: (session: SessionRow) => void,
-  ): Promise<Attachment> {
+  ): Promise<SessionConnection> {
     // Reopens a finalized session and cancels a pending finalize, durably, before the client is told anything.
     const opened = await this.store.openSession(sessionId, userId);
     admit?.(opened.session);
-    const { session, existed } = await this.#load(sessionId);
-    const subscriber = session.attach(socket, {
-      resumed: existed || !opened.created,
-      ...(after === undefined ? {} : { after }),
-    });
-    return { session, subscriber };
+    const cluster = this.cluster;
+    if (!cluster) return this.#attachLocal(sessionId, socket, { resumed: !opened.created, after });
+
+    const deadline = Date.now() + ownerSearchMs;
+    for (;;) {
+      const claim = await cluster.claim(sessionId);
+      if (claim.mine) {
+        if (claim.fresh && !this.#sessions.has(sessionId)) await this.#takeOver(sessionId);
+        return this.#attachLocal(sessionId, socket, { resumed: !opened.created, after });
+      }
+      try {
+        return await this.#follow(sessionId, claim.owner, socket, { after: after ?? null, resumed: !opened.created });
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ownerRetryMs));
+      }
+    }
   }
 
-  detach({ session, subscriber }: Attachment): void {
+  detach(connection: SessionConnection): void {
+    this.#connections.get(connection.sessionId)?.delete(connection);
+    if (this.#connections.get(connection.sessionId)?.size === 0) this.#connections.delete(connection.sessionId);
+    const backing = connection.backing;
+    if (backing.kind === 'remote') {
+      const { remote, member } = backing;
+      member.subscriber.detach();
+      remote.remove(member.id);
+      if (remote.members.size === 0 && this.#remotes.get(remote.sessionId) === remote) {
+        this.#remotes.delete(remote.sessionId);
+        void this.cluster?.leave(remote);
+      }
+      return;
+    }
+    const { session, subscriber } = backing;
     session.detach(subscriber);
-    if (session.subscriberCount > 0 || this.#closing) return;
-    for (const listener of this.#lastDetachListeners) listener(session.id);
+    this.followersLeft(session.id);
+  }
+
+  /** Runs a client frame: here when this instance runs the session, else at its owner. */
+  async handle(connection: SessionConnection, frame: ClientFrame, account: string | null): Promise<void> {
+    const backing = connection.backing;
+    if (backing.kind === 'local') return backing.session.handle(frame, backing.subscriber, account);
+    const { remote, member } = backing;
+    if (frame.type === 'ping') return member.subscriber.send('{"type":"pong"}');
+    if (frame.type === 'message') member.unanswered.push(frame);
+    try {
+      await this.cluster?.forward(remote, member, frame, account);
+    } catch {
+      if (frame.type === 'message') member.unanswered = member.unanswered.filter((message) => message !== frame);
+      const error = new ParleyError('storage_unavailable', 'The instance running this session cannot be reached (Redis is not answering); send again shortly.');
+      member.subscriber.send(JSON.stringify(error.toFrame(frame.type === 'message' ? frame.id : undefined)));
+    }
   }
 
   evict(sessionId: string): void {
     const session = this.#sessions.get(sessionId);
-    if (session && session.subscriberCount === 0 && session.idle) {
+    if (session && (session.subscriberCount > 0 || !session.idle || (this.cluster?.followerCount(sessionId) ?? 0) > 0)) return;
+    if (session) {
       this.#sessions.delete(sessionId);
+      session.setMirror(null);
       session.giveBackSeqs();
     }
+    if (this.cluster?.leases.holds(sessionId)) void this.cluster.release(sessionId).catch(() => undefined);
   }
 
   /**
    * Shutdown: running turns get `graceMs` to finish, then are cancelled (kept as
-   * interrupted); then every socket is closed with 1001.
+   * interrupted); then every socket is closed with 1001 and the sessions' leases are given
+   * up, so that clients resuming on another instance find it free at once.
    */
   async shutdown(graceMs: number): Promise<void> {
     this.#closing = true;
@@ -111,6 +193,185 @@ export class SessionHub implements LiveSessions {
       session.giveBackSeqs();
       session.closeAll(1001, 'server shutting down');
     }
+    for (const remote of this.#remotes.values()) {
+      for (const member of remote.members.values()) member.subscriber.close(1001, 'server shutting down');
+    }
+    const cluster = this.cluster;
+    if (cluster) {
+      await Promise.all([
+        ...sessions.map((session) => cluster.release(session.id).catch(() => undefined)),
+        ...[...this.#remotes.values()].map((remote) => cluster.leave(remote).catch(() => undefined)),
+      ]);
+      this.#remotes.clear();
+    }
+  }
+
+  // --- ClusterHost: what other instances ask of this one ---
+
+  ownedSession(sessionId: string): Session | undefined {
+    return this.#sessions.get(sessionId);
+  }
+
+  followedSession(sessionId: string): RemoteSession | undefined {
+    return this.#remotes.get(sessionId);
+  }
+
+  followedSessions(): Iterable<RemoteSession> {
+    return this.#remotes.values();
+  }
+
+  followersLeft(sessionId: string): void {
+    if (this.#closing || this.isAttached(sessionId)) return;
+    for (const listener of this.#lastDetachListeners) listener(sessionId);
+  }
+
+  ownerGone(sessionId: string): void {
+    if (this.#closing || this.#takeovers.has(sessionId)) return;
+    const takeover = this.#promote(sessionId)
+      .catch((error: unknown) => this.dependencies.onWriteError?.(error))
+      .finally(() => this.#takeovers.delete(sessionId));
+    this.#takeovers.set(sessionId, takeover);
+  }
+
+  ownerMoved(sessionId: string, owner: string): void {
+    const remote = this.#remotes.get(sessionId);
+    if (!remote || this.#closing) return;
+    remote.owner = owner;
+    this.#rejoin(remote);
+  }
+
+  leaseLost(sessionId: string): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    this.#sessions.delete(sessionId);
+    session.setMirror(null);
+    void session.stop();
+    // Its clients reconnect and follow the instance that holds the session now.
+    session.closeAll(1012, 'session moved to another instance');
+  }
+
+  finalizeRequested(sessionId: string): void {
+    this.followersLeft(sessionId);
+  }
+
+  reconnected(): void {
+    for (const remote of this.#remotes.values()) this.#rejoin(remote);
+  }
+
+  // --- Inside ---
+
+  #attachLocal(sessionId: string, socket: WebSocket, options: { resumed: boolean; after?: number | undefined }): Promise<SessionConnection> {
+    return this.#load(sessionId).then(({ session, existed }) => {
+      this.cluster?.own(session);
+      const subscriber = session.attach(socket, { resumed: existed || options.resumed, after: options.after });
+      return this.#remember(new SessionConnection(sessionId, socket, { kind: 'local', session, subscriber }));
+    });
+  }
+
+  async #follow(sessionId: string, owner: string, socket: WebSocket, options: { after: number | null; resumed: boolean }): Promise<SessionConnection> {
+    const cluster = this.cluster as ClusterNode;
+    let remote = this.#remotes.get(sessionId);
+    if (!remote) {
+      remote = new RemoteSession(sessionId, owner);
+      this.#remotes.set(sessionId, remote);
+    }
+    const member: RemoteMember = {
+      id: randomBytes(6).toString('hex'),
+      subscriber: this.#subscriberFor(socket),
+      last: { seq: -1, k: 0 },
+      waiting: null,
+      unanswered: [],
+    };
+    try {
+      await cluster.join(remote, member, { ...options, quiet: false });
+    } catch (error) {
+      if (remote.members.size === 0 && this.#remotes.get(sessionId) === remote) this.#remotes.delete(sessionId);
+      throw error;
+    }
+    return this.#remember(new SessionConnection(sessionId, socket, { kind: 'remote', remote, member }));
+  }
+
+  /** Follows the session's (new) owner again, each socket from the last frame it got. */
+  #rejoin(remote: RemoteSession): void {
+    const cluster = this.cluster as ClusterNode;
+    for (const member of remote.members.values()) {
+      cluster
+        .join(remote, member, { after: member.last.seq, resumed: true, quiet: true })
+        .then(() => {
+          for (const message of member.unanswered) void cluster.forward(remote, member, message, null).catch(() => undefined);
+        })
+        .catch(() => {
+          // The new owner did not answer: the watch looks at the lease again shortly.
+          remote.add(member);
+          member.waiting = null;
+        });
+    }
+  }
+
+  /**
+   * The owner of a followed session is gone: this instance takes the lease, stores the cut
+   * answer, and its sockets here move onto the session it now runs (no new `session` frame:
+   * each gets what came after the last frame it had, the recovered turn's `done` first).
+   */
+  async #promote(sessionId: string): Promise<void> {
+    const remote = this.#remotes.get(sessionId);
+    if (!remote || !this.cluster) return;
+    const claim = await this.cluster.claim(sessionId);
+    if (!claim.mine) return this.ownerMoved(sessionId, claim.owner);
+    if (!this.#sessions.has(sessionId)) await this.#takeOver(sessionId, { promoted: true });
+    const { session } = await this.#load(sessionId);
+    this.cluster.own(session);
+    this.#remotes.delete(sessionId);
+    remote.forgetTurn();
+    await this.cluster.leave(remote).catch(() => undefined);
+    for (const connection of this.#connections.get(sessionId) ?? []) {
+      const backing = connection.backing;
+      if (backing.kind !== 'remote') continue;
+      const { member } = backing;
+      member.subscriber.detach();
+      const subscriber = session.attach(connection.socket, { resumed: true, after: member.last.seq, quiet: true });
+      connection.backing = { kind: 'local', session, subscriber };
+      for (const message of member.unanswered) await this.#handleSafely(session, message, subscriber);
+    }
+  }
+
+  async #handleSafely(session: Session, message: MessageFrame, subscriber: Subscriber): Promise<void> {
+    try {
+      await session.handle(message, subscriber);
+    } catch (error) {
+      subscriber.send(JSON.stringify(toParleyError(error).toFrame(message.id)));
+    }
+  }
+
+  /** A lease taken from nobody: the answer a dead owner left cut short is stored, then the session loads. */
+  async #takeOver(sessionId: string, options: { promoted: boolean } = { promoted: false }): Promise<void> {
+    const recovered = await this.#recover(sessionId);
+    const { session } = await this.#load(sessionId);
+    if (recovered !== null) session.endRecoveredTurn(recovered);
+    if (recovered !== null || options.promoted) this.onTakeover(sessionId);
+  }
+
+  /** The turn's seq when a cut answer was stored. */
+  async #recover(sessionId: string): Promise<number | null> {
+    const cluster = this.cluster as ClusterNode;
+    const streamed = await cluster.partialAnswer(sessionId);
+    const recovered = await this.store.recoverInterruptedAnswer(sessionId, streamed);
+    if (!recovered) return null;
+    return recovered.turn_seq ?? streamed?.turnSeq ?? recovered.seq - 1;
+  }
+
+  #subscriberFor(socket: WebSocket): Subscriber {
+    return new Subscriber(socket, this.dependencies.limits.backpressure, () => this.dependencies.onSlowConsumer?.());
+  }
+
+  #remember(connection: SessionConnection): SessionConnection {
+    let set = this.#connections.get(connection.sessionId);
+    if (!set) {
+      set = new Set();
+      this.#connections.set(connection.sessionId, set);
+    }
+    set.add(connection);
+    return connection;
   }
 
   async #load(sessionId: string): Promise<{ session: Session; existed: boolean }> {
@@ -130,3 +391,4 @@ export class SessionHub implements LiveSessions {
     return loading;
   }
 }
+

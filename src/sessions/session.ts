@@ -53,6 +53,22 @@ interface ReplayFrame {
   token?: string;
 }
 
+/** Where a frame meant for one socket goes: a local socket, or one on another instance. */
+export type Replier = Pick<Subscriber, 'send'>;
+
+/** Sees every frame the session delivers (another instance's sockets follow the session). */
+export interface FrameMirror {
+  frameDelivered(frame: ReplayFrame, firstOfTurn: boolean): void;
+}
+
+/** What a socket joining the session gets before live frames, computed once for local and remote sockets. */
+export interface JoinOptions {
+  resumed: boolean;
+  after?: number | undefined;
+  /** The socket follows this session already (its instance changed): no `session` frame. */
+  quiet?: boolean;
+}
+
 /**
  * One conversation in memory: its seq counter, its history, the sockets attached to it, and
  * at most one running turn. Frames are numbered and serialized once, then fanned out once
@@ -84,6 +100,12 @@ export class Session {
   /** True from a turn's start until its first token is sent. */
   #firstTokenPending = false;
   #tokenFlushScheduled = false;
+  #mirror: FrameMirror | null = null;
+  /**
+   * The `done` of a turn whose instance died, sent by this one after it took the session over:
+   * replayed to sockets that saw that turn (their `after` lies within it), until the next turn.
+   */
+  #recoveredDone: { turnSeq: number; frame: ReplayFrame } | null = null;
 
   /**
    * `lastSeq`: the highest seq among the stored events; `seqReservedThrough`: the stored
@@ -135,11 +157,29 @@ export class Session {
    * (all of them without `after`), then live frames: no gap, no duplicate, since nothing
    * else runs between these steps.
    */
-  attach(socket: WebSocket, options: { resumed: boolean; after?: number }): Subscriber {
+  attach(socket: WebSocket, options: JoinOptions): Subscriber {
     const subscriber = new Subscriber(socket, this.dependencies.limits.backpressure, (slow) => {
       this.#subscribers.delete(slow);
       this.dependencies.onSlowConsumer?.();
     });
+    const { sessionFrame, replayAfter } = this.join(options);
+    if (sessionFrame !== null) subscriber.send(sessionFrame);
+    if (replayAfter !== null) {
+      for (const replay of this.replayFrames()) {
+        if (replay.seq <= replayAfter) continue;
+        if (replay.token !== undefined) subscriber.sendToken(replay.seq, replay.token, replay.serialized);
+        else subscriber.send(replay.serialized);
+      }
+    }
+    this.#subscribers.add(subscriber);
+    return subscriber;
+  }
+
+  /**
+   * The `session` frame a joining socket gets (none when quiet), and above which seq the
+   * frames of `replayFrames` are its to replay (null: none).
+   */
+  join(options: JoinOptions): { sessionFrame: string | null; replayAfter: number | null } {
     const frame: SessionFrame = {
       type: 'session',
       session_id: this.id,
@@ -149,15 +189,35 @@ export class Session {
       model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
       turn_in_progress: !this.idle,
     };
-    subscriber.send(JSON.stringify(frame));
     const after = options.after ?? -1;
-    for (const replay of this.#turnFrames) {
-      if (replay.seq <= after) continue;
-      if (replay.token !== undefined) subscriber.sendToken(replay.seq, replay.token, replay.serialized);
-      else subscriber.send(replay.serialized);
-    }
-    this.#subscribers.add(subscriber);
-    return subscriber;
+    const recovered = this.#recoveredDone;
+    const sawRecoveredTurn = recovered !== null && after >= recovered.turnSeq && after < recovered.frame.seq;
+    return {
+      sessionFrame: options.quiet ? null : JSON.stringify(frame),
+      replayAfter: this.#turnFrames.length > 0 || sawRecoveredTurn ? after : null,
+    };
+  }
+
+  /** The frames a joining socket may replay: the turn in progress, or a recovered turn's `done`. */
+  replayFrames(): readonly ReplayFrame[] {
+    if (this.#turnFrames.length > 0 || this.#recoveredDone === null) return this.#turnFrames;
+    return [this.#recoveredDone.frame];
+  }
+
+  /** Frames go to `mirror` too, from now on (null: no more). */
+  setMirror(mirror: FrameMirror | null): void {
+    this.#mirror = mirror;
+  }
+
+  /**
+   * This instance took the session over from one that died mid-turn; the cut answer is stored
+   * (`turnSeq` its ack). Every socket still waiting for that turn gets its `done`.
+   */
+  endRecoveredTurn(turnSeq: number): void {
+    const seq = ++this.#seq;
+    const serialized = JSON.stringify({ type: 'done', seq, finish_reason: 'interrupted' });
+    this.#recoveredDone = { turnSeq, frame: { seq, serialized } };
+    this.#reservation.pass({ seq, serialized });
   }
 
   detach(subscriber: Subscriber): void {
@@ -166,7 +226,7 @@ export class Session {
   }
 
   /** `account`: whose quotas the sender's messages count against (quota-account.ts); null for none. */
-  async handle(frame: ClientFrame, from: Subscriber, account: string | null = null): Promise<void> {
+  async handle(frame: ClientFrame, from: Replier, account: string | null = null): Promise<void> {
     switch (frame.type) {
       case 'ping':
         from.send('{"type":"pong"}');
@@ -202,7 +262,7 @@ export class Session {
     this.#subscribers.clear();
   }
 
-  async #handleMessage(frame: MessageFrame, from: Subscriber, account: string | null, afterInterrupt = false): Promise<void> {
+  async #handleMessage(frame: MessageFrame, from: Replier, account: string | null, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
     const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
     if (rateLimit === null) return;
@@ -238,7 +298,7 @@ export class Session {
    * message and answers the verdict admission takes. Null when the count itself failed; the
    * sender has been told.
    */
-  async #admitToQuota(account: string | null, frame: MessageFrame, from: Subscriber): Promise<RateLimitVerdict | null> {
+  async #admitToQuota(account: string | null, frame: MessageFrame, from: Replier): Promise<RateLimitVerdict | null> {
     const { quota } = this.dependencies;
     if (account === null || quota === undefined) return allowed;
     try {
@@ -257,6 +317,7 @@ export class Session {
   /** Durably, before its ack and before the model is called (DESIGN.md). */
   async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
     this.#turnFrames = [];
+    this.#recoveredDone = null;
     this.#turnHistoryStart = this.#history.length;
     this.#seq = ackSeq;
     // The first message after a load needs a seq block: stored while the message is.
@@ -385,6 +446,7 @@ export class Session {
   #deliver(frame: ReplayFrame): void {
     this.#deliveredSeq = frame.seq;
     if (!this.idle) this.#turnFrames.push(frame);
+    this.#mirror?.frameDelivered(frame, this.#turnFrames.length === 1 && this.#turnFrames[0] === frame);
     if (frame.token !== undefined) {
       for (const subscriber of this.#subscribers) subscriber.sendToken(frame.seq, frame.token, frame.serialized);
     } else {

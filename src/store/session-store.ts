@@ -78,6 +78,41 @@ export const recoverInterruptedAnswersSql = `WITH saved AS (
   RETURNING session_id, seq`;
 
 /**
+ * The same for one session whose owner died (several instances): its checkpoint, or what the
+ * turn's frames in Redis hold when that is longer (`$2` the turn's seq, `$3` its text; null
+ * when nobody mirrored it), becomes the turn's assistant_message marked interrupted.
+ */
+export const recoverInterruptedAnswerSql = `WITH saved AS (
+    DELETE FROM turn_checkpoints WHERE session_id = $1 RETURNING session_id, turn_seq, content, metadata
+  ),
+  candidate AS (
+    SELECT session_id, turn_seq, content, metadata FROM saved
+    UNION ALL
+    SELECT $1::text, $2::int8, '', '{}'::jsonb WHERE $2::int8 IS NOT NULL AND NOT EXISTS (SELECT FROM saved)
+  ),
+  chosen AS (
+    SELECT session_id, turn_seq, metadata,
+           CASE WHEN turn_seq = $2::int8 AND length($3::text) > length(content) THEN $3::text ELSE content END AS content
+    FROM candidate
+  )
+  INSERT INTO session_events (session_id, event_type, content, metadata, seq)
+  SELECT chosen.session_id, 'assistant_message', chosen.content,
+         chosen.metadata || '{"status": "interrupted", "finish_reason": "interrupted", "recovered_from_checkpoint": true}'::jsonb
+           || jsonb_build_object('turn_seq', chosen.turn_seq),
+         GREATEST(
+           sessions.seq_reserved_through,
+           (SELECT COALESCE(max(seq), 0) FROM session_events WHERE session_events.session_id = chosen.session_id)
+         ) + 1
+  FROM chosen JOIN sessions USING (session_id)
+  WHERE NOT EXISTS (
+    SELECT FROM session_events
+    WHERE session_events.session_id = chosen.session_id
+      AND session_events.event_type = 'assistant_message'
+      AND session_events.seq > chosen.turn_seq
+  )
+  RETURNING session_id, seq, (metadata->>'turn_seq')::int8 AS turn_seq`;
+
+/**
  * Every query Parley runs, one SQL text for both drivers. JSON goes in as text cast to
  * jsonb (`$n::text::jsonb`) and times as ISO text cast to timestamptz (`$n::text::timestamptz`),
  * so neither driver's serializers touch them (postgres.js would cut a cursor's microseconds);
@@ -199,6 +234,11 @@ export function createSessionStore(database: Database): SessionStore {
     async recoverInterruptedAnswers() {
       const rows = await database.query(recoverInterruptedAnswersSql);
       return rows.map((row) => ({ session_id: String(row.session_id), seq: Number(row.seq) }));
+    },
+
+    async recoverInterruptedAnswer(sessionId, streamed) {
+      const rows = await database.query(recoverInterruptedAnswerSql, [sessionId, streamed?.turnSeq ?? null, streamed?.content ?? null]);
+      return rows[0] ? { session_id: String(rows[0].session_id), seq: Number(rows[0].seq), turn_seq: Number(rows[0].turn_seq) } : null;
     },
 
     async scheduleFinalize(sessionId, dueAt) {

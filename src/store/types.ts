@@ -59,6 +59,8 @@ export interface RecoveredAnswer {
   session_id: string;
   /** The seq the `interrupted` assistant_message was given: above any the session handed out. */
   seq: number;
+  /** The seq of the cut turn's ack (one session's recovery tells it). */
+  turn_seq?: number;
 }
 
 export interface SessionRow {
@@ -123,6 +125,12 @@ export interface SessionStore {
    * session reserved; every checkpoint goes.
    */
   recoverInterruptedAnswers(): Promise<RecoveredAnswer[]>;
+  /**
+   * One session taken over from a dead instance: its checkpoint (or `streamed`, the turn's text
+   * as its frames hold it, when longer) becomes an `interrupted` assistant_message as above.
+   * Null when no answer was cut short.
+   */
+  recoverInterruptedAnswer(sessionId: string, streamed: { turnSeq: number; content: string } | null): Promise<RecoveredAnswer | null>;
   /** Durably records that the session ends at `dueAt` unless a socket attaches again. */
   scheduleFinalize(sessionId: string, dueAt: Date): Promise<void>;
   cancelFinalize(sessionId: string): Promise<void>;

@@ -1,0 +1,38 @@
+import type { WebSocket } from 'ws';
+import type { RemoteMember, RemoteSession } from '../cluster/remote-session.js';
+import type { Session } from './session.js';
+import type { Subscriber } from './subscriber.js';
+
+/** Where one socket's session runs: here, or on another instance that this one follows. */
+export type ConnectionBacking =
+  | { kind: 'local'; session: Session; subscriber: Subscriber }
+  | { kind: 'remote'; remote: RemoteSession; member: RemoteMember };
+
+/**
+ * One socket attached to a session, as the route holds it. Its backing changes when this
+ * instance takes over a session it followed; the route never notices.
+ */
+export class SessionConnection {
+  constructor(
+    readonly sessionId: string,
+    readonly socket: WebSocket,
+    public backing: ConnectionBacking,
+  ) {}
+
+  get subscriber(): Subscriber {
+    return this.backing.kind === 'local' ? this.backing.subscriber : this.backing.member.subscriber;
+  }
+
+  send(serialized: string): void {
+    this.subscriber.send(serialized);
+  }
+
+  close(code: number, reason: string): void {
+    this.subscriber.close(code, reason);
+  }
+
+  /** Resolves once the session runs no turn. */
+  whenIdle(): Promise<void> {
+    return this.backing.kind === 'local' ? this.backing.session.whenIdle() : this.backing.remote.whenIdle();
+  }
+}

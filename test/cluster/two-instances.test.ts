@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
+import { startServer, type RunningServer } from '../support/start-server.js';
+import { TestClient } from '../support/test-client.js';
+import { createTestRedis, describeWithRedis, type TestRedis } from '../support/test-redis.js';
+
+const postgres = serverDatabaseVariants.find((variant) => variant.kind === 'postgres');
+
+describeWithRedis('two instances in one process, sharing PostgreSQL and Redis', () => {
+  let redis: TestRedis;
+  let database: ServerDatabase;
+  let a: RunningServer;
+  let b: RunningServer;
+
+  beforeAll(async () => {
+    if (!postgres) throw new Error('TEST_DATABASE_URL is needed');
+    redis = await createTestRedis();
+    database = await postgres.create();
+    const settings = { ...database.settings, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, FINALIZE_GRACE_MS: '60000' };
+    a = await startServer(settings);
+    b = await startServer(settings);
+  });
+  afterAll(async () => {
+    await Promise.allSettled([a?.close(), b?.close()]);
+    await database?.dispose();
+    await redis?.dispose();
+  });
+
+  it('gives sockets of one session on two instances the same frames, whichever instance the message reaches', async () => {
+    const onA = await TestClient.connect(a.wsUrl, 'shared-1');
+    const onB = await TestClient.connect(b.wsUrl, 'shared-1');
+    const frames = await onB.ask('what is 2+2?', { id: 'm1' });
+    await onA.waitFor('done');
+    const seen = (client: TestClient) => client.frames.filter((frame) => frame.type !== 'session');
+    expect(seen(onA)).toStrictEqual(seen(onB));
+    expect(frames.at(-1)).toMatchObject({ type: 'done' });
+    onA.socket.close();
+    onB.socket.close();
+  });
+});
