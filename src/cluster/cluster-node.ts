@@ -52,7 +52,10 @@ export interface ClusterLogger {
 
 /** How long a follower waits for the owner's welcome before it looks at the lease again. */
 const welcomeTimeoutMs = 3_000;
-/** How long a lease must stay missing before a follower takes over (Redis may have restarted empty). */
+/**
+ * How long a lease must stay missing before a follower takes over: Redis may have restarted
+ * empty, and the owner renews at once when it reconnects.
+ */
 const missingLeaseGraceMs = 3_000;
 
 export function newInstanceId(): string {
@@ -101,6 +104,8 @@ export class ClusterNode {
     redis.on('ready', () => {
       if (!this.#redisUp) logger.info({}, 'Redis connected');
       this.#redisUp = true;
+      // A Redis that restarted empty lost the leases: they are taken again before followers give up on them.
+      if (this.#host) void this.leases.renew();
     });
     redis.on('close', () => {
       if (this.#redisUp) logger.warn({}, 'Redis connection lost; reconnecting');

@@ -46,7 +46,8 @@ export interface LeaseTiming {
   renewEveryMs: number;
 }
 
-export const defaultLeaseTiming: LeaseTiming = { ttlMs: 8_000, renewEveryMs: 2_000 };
+/** A dead owner is noticed within ttl + grace + two watch rounds: about 11 s, inside CONTRACT.md's 15. */
+export const defaultLeaseTiming: LeaseTiming = { ttlMs: 5_000, renewEveryMs: 1_500 };
 
 /**
  * One instance's session leases in Redis (`SET NX PX`, renewed by heartbeat). Redis rather than

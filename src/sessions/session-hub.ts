@@ -28,7 +28,7 @@ export interface LiveSessions {
   evict(sessionId: string): void;
 }
 
-/** How long an attach keeps trying to find or become the session's owner (a dead owner's lease lasts 8 s). */
+/** How long an attach keeps trying to find or become the session's owner (a dead owner's lease lasts 5 s). */
 const ownerSearchMs = 20_000;
 const ownerRetryMs = 250;
 

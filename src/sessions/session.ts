@@ -190,7 +190,7 @@ export class Session {
       turn_in_progress: !this.idle,
     };
     const after = options.after ?? -1;
-    const recovered = this.#recoveredDone;
+    const recovered = this.#deliveredRecoveredDone();
     const sawRecoveredTurn = recovered !== null && after >= recovered.turnSeq && after < recovered.frame.seq;
     return {
       sessionFrame: options.quiet ? null : JSON.stringify(frame),
@@ -200,8 +200,15 @@ export class Session {
 
   /** The frames a joining socket may replay: the turn in progress, or a recovered turn's `done`. */
   replayFrames(): readonly ReplayFrame[] {
-    if (this.#turnFrames.length > 0 || this.#recoveredDone === null) return this.#turnFrames;
-    return [this.#recoveredDone.frame];
+    const recovered = this.#deliveredRecoveredDone();
+    if (this.#turnFrames.length > 0 || recovered === null) return this.#turnFrames;
+    return [recovered.frame];
+  }
+
+  /** Until it is delivered (its seq block stored), a socket attached now gets it live. */
+  #deliveredRecoveredDone(): { turnSeq: number; frame: ReplayFrame } | null {
+    const recovered = this.#recoveredDone;
+    return recovered !== null && recovered.frame.seq <= this.#deliveredSeq ? recovered : null;
   }
 
   /** Frames go to `mirror` too, from now on (null: no more). */
