@@ -305,6 +305,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // After the events: a finished turn's checkpoint is dropped once its answer is stored.
     const progressLeft = await progress.close(settings.SHUTDOWN_TIMEOUT_MS);
     if (progressLeft > 0) app.log.error({ left: progressLeft }, 'session progress could not be written before shutdown');
+    await hub.releaseLeases();
     await cluster?.stop();
     await database.close();
   });

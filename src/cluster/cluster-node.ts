@@ -58,6 +58,8 @@ const welcomeTimeoutMs = 3_000;
  */
 const missingLeaseGraceMs = 3_000;
 
+const warnEveryMs = 10_000;
+
 export function newInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
@@ -76,6 +78,8 @@ export class ClusterNode {
   /** When each followed session's lease was first seen missing. */
   readonly #missingSince = new Map<string, number>();
   #host: ClusterHost | null = null;
+  /** When each kind of repeated warning was last logged: a Redis outage must not flood the log. */
+  readonly #warnedAt = new Map<string, number>();
   #watch: NodeJS.Timeout | null = null;
   #redisUp = false;
 
@@ -97,10 +101,11 @@ export class ClusterNode {
         logger.warn({ sessionId, owner }, 'another instance holds the lease of a session this one ran; it lets the session go');
         this.#host?.leaseLost(sessionId);
       },
-      (error) => logger.warn({ err: error }, 'lease renewal failed; retrying'),
+      (error) => this.#warnOnce('renew', error, 'lease renewal failed; retrying'),
     );
     this.#bus = new ClusterBus(subscriber, redis, (error) => logger.warn({ err: error }, 'Redis subscriber error'));
     this.#watchEveryMs = timing.renewEveryMs;
+    this.#redisUp = redis.status === 'ready';
     redis.on('ready', () => {
       if (!this.#redisUp) logger.info({}, 'Redis connected');
       this.#redisUp = true;
@@ -112,7 +117,7 @@ export class ClusterNode {
       this.#redisUp = false;
     });
     // Not at the first connect: only a reconnect can have lost frames.
-    let connectedBefore = false;
+    let connectedBefore = subscriber.status === 'ready';
     subscriber.on('ready', () => {
       if (connectedBefore) this.#host?.reconnected();
       connectedBefore = true;
@@ -190,6 +195,8 @@ export class ClusterNode {
    * through. Throws `owner_unavailable` when the owner does not answer as the owner.
    */
   async join(remote: RemoteSession, member: RemoteMember, options: { after: number | null; resumed: boolean; quiet: boolean }): Promise<void> {
+    // Held back from here: live frames wait until the catch-up below has been sent.
+    remote.add(member);
     const channel = this.keys.sessionChannel(remote.sessionId);
     await this.#bus.subscribe(channel, (text) => {
       if (text === releasedNotice) return this.#host?.ownerGone(remote.sessionId);
@@ -198,7 +205,6 @@ export class ClusterNode {
       this.metrics.fanoutLag(Math.max(0, Date.now() - frame.sentAt) / 1000);
       this.#host?.followedSession(remote.sessionId)?.frame(frame);
     });
-    remote.add(member);
     const req = randomBytes(8).toString('hex');
     const answered = new Promise<Extract<InstanceMessage, { t: 'welcome' }> | null>((resolve) => {
       const timer = setTimeout(() => {
@@ -278,7 +284,7 @@ export class ClusterNode {
         }
       });
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not look at the owners of followed sessions; retrying');
+      this.#warnOnce('watch', error, 'could not look at the owners of followed sessions; retrying');
     }
   }
 
@@ -328,7 +334,7 @@ export class ClusterNode {
     }
     let mirror = this.#mirrors.get(request.session);
     if (!mirror) {
-      mirror = new SessionMirror(request.session, this.redis, this.keys, (error) => this.logger.warn({ err: error, sessionId: request.session }, 'mirroring a frame failed'));
+      mirror = new SessionMirror(request.session, this.redis, this.keys, (error) => this.#warnOnce('mirror', error, 'mirroring frames to other instances failed'));
       this.#mirrors.set(request.session, mirror);
       session.setMirror(mirror);
     }
@@ -366,6 +372,13 @@ export class ClusterNode {
     void next.then(() => {
       if (this.#forwardChains.get(key) === next) this.#forwardChains.delete(key);
     });
+  }
+
+  #warnOnce(kind: string, error: unknown, message: string): void {
+    const now = Date.now();
+    if (now - (this.#warnedAt.get(kind) ?? 0) < warnEveryMs) return;
+    this.#warnedAt.set(kind, now);
+    this.logger.warn({ err: error }, message);
   }
 
   #send(instanceId: string, message: InstanceMessage): Promise<unknown> {

@@ -13,6 +13,8 @@ export interface RemoteMember {
   waiting: MirroredFrame[] | null;
   /** Messages forwarded to the owner and not answered yet: sent again if this instance takes over. */
   unanswered: MessageFrame[];
+  /** Whose quotas the socket's messages count against (quota-account.ts). */
+  account: string | null;
 }
 
 /** What the follower needs to know about a welcome to put a member in step. */

@@ -31,6 +31,9 @@ export interface LiveSessions {
 /** How long an attach keeps trying to find or become the session's owner (a dead owner's lease lasts 5 s). */
 const ownerSearchMs = 20_000;
 const ownerRetryMs = 250;
+/** A follower asks its owner again this often, this many times, before it lets live frames through without the missed ones. */
+const rejoinRetryMs = 1_000;
+const rejoinAttempts = 20;
 
 /**
  * The live sessions of this instance, by id. Loads a session from the event log on first
@@ -156,6 +159,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     if (backing.kind === 'local') return backing.session.handle(frame, backing.subscriber, account);
     const { remote, member } = backing;
     if (frame.type === 'ping') return member.subscriber.send('{"type":"pong"}');
+    member.account = account;
     if (frame.type === 'message') member.unanswered.push(frame);
     try {
       await this.cluster?.forward(remote, member, frame, account);
@@ -179,8 +183,8 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
   /**
    * Shutdown: running turns get `graceMs` to finish, then are cancelled (kept as
-   * interrupted); then every socket is closed with 1001 and the sessions' leases are given
-   * up, so that clients resuming on another instance find it free at once.
+   * interrupted); then every socket is closed with 1001. The leases go later
+   * (`releaseLeases`), once the events are written.
    */
   async shutdown(graceMs: number): Promise<void> {
     this.#closing = true;
@@ -197,13 +201,18 @@ export class SessionHub implements LiveSessions, ClusterHost {
       for (const member of remote.members.values()) member.subscriber.close(1001, 'server shutting down');
     }
     const cluster = this.cluster;
-    if (cluster) {
-      await Promise.all([
-        ...sessions.map((session) => cluster.release(session.id).catch(() => undefined)),
-        ...[...this.#remotes.values()].map((remote) => cluster.leave(remote).catch(() => undefined)),
-      ]);
-      this.#remotes.clear();
-    }
+    if (cluster) await Promise.all([...this.#remotes.values()].map((remote) => cluster.leave(remote).catch(() => undefined)));
+    this.#remotes.clear();
+  }
+
+  /**
+   * The last step of a shutdown, after the events are stored: the sessions this instance ran
+   * are free, and their followers elsewhere take them over at once instead of after the TTL.
+   */
+  async releaseLeases(): Promise<void> {
+    const cluster = this.cluster;
+    if (!cluster) return;
+    await Promise.all([...this.#sessions.keys()].map((sessionId) => cluster.release(sessionId).catch(() => undefined)));
   }
 
   // --- ClusterHost: what other instances ask of this one ---
@@ -281,6 +290,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
       last: { seq: -1, k: 0 },
       waiting: null,
       unanswered: [],
+      account: null,
     };
     try {
       await cluster.join(remote, member, { ...options, quiet: false });
@@ -291,21 +301,32 @@ export class SessionHub implements LiveSessions, ClusterHost {
     return this.#remember(new SessionConnection(sessionId, socket, { kind: 'remote', remote, member }));
   }
 
-  /** Follows the session's (new) owner again, each socket from the last frame it got. */
+  /**
+   * Follows the session's (new) owner again, each socket from the last frame it got; its live
+   * frames wait meanwhile, so none overtakes the ones it missed. Retried while the owner does
+   * not answer (Redis coming back, or the owner changing again: the watch moves `remote.owner`).
+   */
   #rejoin(remote: RemoteSession): void {
+    for (const member of remote.members.values()) this.#rejoinMember(remote, member, 0);
+  }
+
+  #rejoinMember(remote: RemoteSession, member: RemoteMember, attempt: number): void {
     const cluster = this.cluster as ClusterNode;
-    for (const member of remote.members.values()) {
-      cluster
-        .join(remote, member, { after: member.last.seq, resumed: true, quiet: true })
-        .then(() => {
-          for (const message of member.unanswered) void cluster.forward(remote, member, message, null).catch(() => undefined);
-        })
-        .catch(() => {
-          // The new owner did not answer: the watch looks at the lease again shortly.
-          remote.add(member);
+    cluster
+      .join(remote, member, { after: member.last.seq, resumed: true, quiet: true })
+      .then(() => {
+        for (const message of member.unanswered) void cluster.forward(remote, member, message, member.account).catch(() => undefined);
+      })
+      .catch(() => {
+        if (this.#closing || member.subscriber.closed || this.#remotes.get(remote.sessionId) !== remote) return;
+        remote.add(member);
+        if (attempt >= rejoinAttempts) {
+          // Live frames flow again; what was missed stays missed (the client may resume with after).
           member.waiting = null;
-        });
-    }
+          return;
+        }
+        setTimeout(() => this.#rejoinMember(remote, member, attempt + 1), rejoinRetryMs).unref();
+      });
   }
 
   /**
@@ -331,13 +352,13 @@ export class SessionHub implements LiveSessions, ClusterHost {
       member.subscriber.detach();
       const subscriber = session.attach(connection.socket, { resumed: true, after: member.last.seq, quiet: true });
       connection.backing = { kind: 'local', session, subscriber };
-      for (const message of member.unanswered) await this.#handleSafely(session, message, subscriber);
+      for (const message of member.unanswered) await this.#handleSafely(session, message, subscriber, member.account);
     }
   }
 
-  async #handleSafely(session: Session, message: MessageFrame, subscriber: Subscriber): Promise<void> {
+  async #handleSafely(session: Session, message: MessageFrame, subscriber: Subscriber, account: string | null): Promise<void> {
     try {
-      await session.handle(message, subscriber);
+      await session.handle(message, subscriber, account);
     } catch (error) {
       subscriber.send(JSON.stringify(toParleyError(error).toFrame(message.id)));
     }

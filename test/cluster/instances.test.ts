@@ -19,7 +19,7 @@ interface Instance {
 }
 
 const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session');
-const seqOf = (frame: ServerFrame): number => ('seq' in frame ? frame.seq : -1);
+const seqOf = (frame: ServerFrame): number => ('seq' in frame ? (frame.seq ?? -1) : -1);
 
 async function startInstance(environment: Record<string, string>): Promise<Instance> {
   const port = await freePort();
@@ -160,6 +160,7 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     const onA = await TestClient.connect(a.wsUrl, sessionId);
     const onB = await TestClient.connect(b.wsUrl, sessionId);
     const onC = await TestClient.connect(c.wsUrl, sessionId);
+    expect(onA.session.turn_in_progress).toBe(false);
     onB.send({ type: 'message', content: 'tell me about yourself', id: 'cut' });
     const ack = await onB.waitFor('ack');
     await onC.waitFor('token');
