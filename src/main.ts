@@ -1,8 +1,16 @@
 import 'dotenv/config';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { resolveWorkerCount } from './cluster/resolve-worker-count.js';
+import { runWorkers } from './cluster/run-workers.js';
 import { loadSettings, SettingsError, type Settings } from './config.js';
 
-/** Starts Parley: settings, the app, listen; SIGTERM/SIGINT shut it down gracefully (exit 0). */
+/**
+ * Starts Parley: settings, the app, listen; SIGTERM/SIGINT shut it down gracefully (exit 0).
+ * With WORKERS > 1 this process is the primary: it forks the workers, which run this again.
+ */
 async function main(): Promise<void> {
   let settings: Settings;
   try {
@@ -13,6 +21,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+
+  const workers = resolveWorkerCount(settings, availableParallelism());
+  if ('refusal' in workers) {
+    process.stderr.write(`${workers.refusal}\n`);
+    process.exit(1);
+  }
+  if (workers.count > 1 && cluster.isPrimary) {
+    // A worker's shutdown: turns (SHUTDOWN_TIMEOUT_MS), then events and progress (as long each), then the sockets' close.
+    const stopTimeoutMs = settings.SHUTDOWN_TIMEOUT_MS * 3 + 5_000;
+    process.exit(await runWorkers({ count: workers.count, logger: pino({ level: settings.LOG_LEVEL }), stopTimeoutMs }));
   }
 
   const app = await buildApp(settings);

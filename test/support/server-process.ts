@@ -3,7 +3,10 @@ import { createServer } from 'node:net';
 
 export interface ServerProcess {
   child: ChildProcess;
-  /** Resolves at the 'Parley is ready' log line; rejects if the process exits first. */
+  /**
+   * Resolves at the 'Parley is ready' log line (with WORKERS, each worker logs one: at the
+   * `readyLines`-th); rejects if the process exits first.
+   */
   ready: Promise<void>;
   exited: Promise<number | null>;
   /** Everything it wrote to stdout and stderr so far. */
@@ -16,7 +19,7 @@ const children = new Set<ChildProcess>();
  * The real entry point as `npm start` runs it, in its own process (through tsx, unbuilt), with
  * only the given environment (and PATH): never the developer's settings.
  */
-export function startServerProcess(environment: Record<string, string>): ServerProcess {
+export function startServerProcess(environment: Record<string, string>, { readyLines = 1 }: { readyLines?: number } = {}): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { PATH: process.env.PATH ?? '', OFFLINE_TOKEN_DELAY_MS: '1', LOG_LEVEL: 'info', ...environment },
@@ -28,7 +31,7 @@ export function startServerProcess(environment: Record<string, string>): ServerP
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Parley is ready')) resolve();
+      if (output.split('Parley is ready').length > readyLines) resolve();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
