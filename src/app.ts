@@ -11,9 +11,10 @@ import type { DestinationStream } from 'pino';
 import { allowedOriginsOf, isAuthConfigured } from './auth/auth-settings.js';
 import { createTokenVerifier } from './auth/verify-token.js';
 import type { Settings } from './config.js';
-import { ParleyError } from './errors/index.js';
 import { createAccessHook } from './http/access-hook.js';
 import { createConnectionRateLimit } from './http/connection-rate-limit.js';
+import { httpRateLimitOptions } from './http/http-rate-limit-options.js';
+import { createRedisTokenBuckets } from './http/redis-token-buckets.js';
 import { healthRoutes } from './http/health-routes.js';
 import { allowedHostNames, createHostCheck } from './http/host-check.js';
 import { createMetrics } from './http/metrics-registry.js';
@@ -26,13 +27,14 @@ import { webRoutes } from './http/web-routes.js';
 import { websocketRoute } from './http/websocket-route.js';
 import { clusterKeys } from './cluster/cluster-keys.js';
 import { ClusterNode, newInstanceId } from './cluster/cluster-node.js';
-import { connectRedis, createRedisConnection } from './cluster/redis-connection.js';
+import { connectRedis, createRedisConnection } from './redis/redis-connection.js';
 import { defaultLeaseTiming } from './cluster/session-leases.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
 import { createQuotaGate } from './quotas/create-quota-gate.js';
 import { createDatabaseUsageCounter } from './quotas/database-usage-counter.js';
+import { createRedisUsageCounter } from './quotas/redis-usage-counter.js';
 import { defaultCrashLimits } from './sessions/session.js';
 import { SessionHub } from './sessions/session-hub.js';
 import { isParleyError } from './errors/index.js';
@@ -154,6 +156,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   const instanceId = newInstanceId();
   const cluster = settings.REDIS_URL ? await joinCluster(settings.REDIS_URL, settings.REDIS_KEY_PREFIX, instanceId, metrics, app.log) : null;
+  // Quotas and rate limits count in the Redis the instances share, when there is one.
+  const sharedRedis = cluster ? { redis: cluster.redis, prefix: settings.REDIS_KEY_PREFIX } : undefined;
   const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
   const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
 
@@ -164,7 +168,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       progress,
       runner,
       estimateUsage,
-      quota: createQuotaGate(createDatabaseUsageCounter(database), {
+      quota: createQuotaGate(sharedRedis ? createRedisUsageCounter(sharedRedis.redis, sharedRedis.prefix) : createDatabaseUsageCounter(database), {
         messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
         tokensPerDay: settings.QUOTA_TOKENS_PER_DAY,
       }),
@@ -216,17 +220,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await app.register(fastifyCors, { origin: allowedOrigins.includes('*') ? '*' : allowedOrigins });
   }
   if (settings.RATE_LIMIT_HTTP_PER_MINUTE > 0) {
-    // Keyed by request.ip, which follows TRUST_PROXY: clients behind one proxy are not one client.
-    await app.register(fastifyRateLimit, {
-      max: settings.RATE_LIMIT_HTTP_PER_MINUTE,
-      timeWindow: '1 minute',
-      errorResponseBuilder: (_request, context) => {
-        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-        return new ParleyError('rate_limited', `More than ${context.max} requests a minute from this address; retry in ${seconds} s.`, {
-          retryAfterSeconds: seconds,
-        });
-      },
-    });
+    await app.register(fastifyRateLimit, httpRateLimitOptions(settings.RATE_LIMIT_HTTP_PER_MINUTE, sharedRedis));
   }
   await app.register(fastifySwagger, {
     openapi: {
@@ -263,7 +257,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   // one has its socket closed (a hook reaches the routes registered before it too).
   const openToThisMachineOnly = !isAuthConfigured(settings) && !settings.ALLOW_OPEN_ACCESS;
   app.addHook('onRequest', createHostCheck(allowedHostNames(settings.HOST, settings.ALLOWED_HOSTS, openToThisMachineOnly)));
-  app.addHook('onRequest', createConnectionRateLimit(settings.RATE_LIMIT_CONNECTIONS_PER_MINUTE));
+  const connectionLimit = settings.RATE_LIMIT_CONNECTIONS_PER_MINUTE;
+  app.addHook('onRequest', createConnectionRateLimit(
+    connectionLimit,
+    sharedRedis ? createRedisTokenBuckets(sharedRedis.redis, sharedRedis.prefix, connectionLimit) : undefined,
+  ));
   app.addHook('onRequest', createAccessHook({ settings, verifier: createTokenVerifier(settings), allowedOrigins }));
   await app.register(websocketRoute, {
     hub,

@@ -2,7 +2,6 @@ import 'dotenv/config';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { pino } from 'pino';
-import { buildApp } from './app.js';
 import { resolveWorkerCount } from './cluster/resolve-worker-count.js';
 import { runWorkers } from './cluster/run-workers.js';
 import { loadSettings, SettingsError, type Settings } from './config.js';
@@ -34,6 +33,8 @@ async function main(): Promise<void> {
     process.exit(await runWorkers({ count: workers.count, logger: pino({ level: settings.LOG_LEVEL }), stopTimeoutMs }));
   }
 
+  // Loaded here, not at the top: a primary that only forks workers never loads the server.
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(settings);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   await app.listen({ port: settings.PORT, host: settings.HOST });
   const { provider, modelId } = app.parley.runner;
   app.log.info(
-    { provider, model: modelId, database: app.parley.database.kind },
+    { provider, model: modelId, database: app.parley.database.kind, instanceId: app.parley.instanceId, redis: app.parley.cluster !== null },
     'Parley is ready',
   );
 }

@@ -16,7 +16,7 @@ import {
   type MirroredFrame,
 } from './cluster-messages.js';
 import { partialAnswerFromFrames } from './partial-answer.js';
-import type { RemoteMember, RemoteSession, Welcome } from './remote-session.js';
+import type { RemoteMember, RemoteSession } from './remote-session.js';
 import { SessionLeases, type LeaseClaim, type LeaseTiming } from './session-leases.js';
 import { SessionMirror } from './session-mirror.js';
 
@@ -84,7 +84,8 @@ export class ClusterNode {
   #redisUp = false;
 
   constructor(
-    private readonly redis: Redis,
+    /** The command connection, shared with the quotas and rate limits. */
+    readonly redis: Redis,
     private readonly subscriber: Redis,
     private readonly keys: ClusterKeys,
     readonly instanceId: string,
@@ -226,7 +227,7 @@ export class ClusterNode {
       throw new ParleyError('storage_unavailable', 'The instance running this session did not answer.');
     }
     const replay = welcome.replayAfter === null ? [] : await this.#readStream(remote.sessionId, welcome.replayAfter);
-    remote.welcome(member, welcome as Welcome, replay);
+    remote.welcome(member, welcome, replay);
   }
 
   /** The last socket here left the session. */

@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
+import { luaScript } from '../redis/lua-script.js';
 import type { ClusterKeys } from './cluster-keys.js';
 
 export type LeaseClaim = { mine: true; fresh: boolean } | { mine: false; owner: string };
 
 /** Takes the lease when nobody holds it; renews it when this instance does; else names the holder. */
-const claimScript = `
+const claimLease = luaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -14,7 +15,7 @@ if current == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return {1, 0}
 end
-return {0, current}`;
+return {0, current}`);
 
 /**
  * Renews every lease this instance holds: '1' renewed, '2' taken again after Redis lost it
@@ -36,9 +37,9 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
-const releaseScript = `
+const releaseLease = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`);
 
 export interface LeaseTiming {
   /** A lease not renewed for this long is gone: the bound on noticing a dead instance. */
@@ -78,7 +79,7 @@ export class SessionLeases {
   }
 
   async claim(sessionId: string): Promise<LeaseClaim> {
-    const [mine, detail] = (await this.redis.eval(claimScript, 1, this.keys.lease(sessionId), this.instanceId, this.timing.ttlMs)) as [number, number | string];
+    const [mine, detail] = (await claimLease(this.redis, [this.keys.lease(sessionId)], [this.instanceId, this.timing.ttlMs])) as [number, number | string];
     if (mine === 1) {
       this.#held.add(sessionId);
       return { mine: true, fresh: detail === 1 };
@@ -88,7 +89,7 @@ export class SessionLeases {
 
   async release(sessionId: string): Promise<void> {
     if (!this.#held.delete(sessionId)) return;
-    await this.redis.eval(releaseScript, 1, this.keys.lease(sessionId), this.instanceId);
+    await releaseLease(this.redis, [this.keys.lease(sessionId)], [this.instanceId]);
   }
 
   /** Forgets a lease without touching Redis (it was lost to another instance). */

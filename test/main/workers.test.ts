@@ -80,6 +80,22 @@ describeWithServices('WORKERS=2 on PostgreSQL and Redis', () => {
     ]);
     await Promise.all(clients.map((client) => client.close()));
 
+    // Four sockets of one session land on both workers, and all see one conversation.
+    const instanceIds = [...started.output().matchAll(/"instanceId":"([^"]+)"/g)].map((match) => match[1]);
+    expect(new Set(instanceIds).size).toBe(2);
+    const shared = await Promise.all([0, 1, 2, 3].map(() => TestClient.connect(url, 'workers-shared')));
+    const asked = await shared[0]!.ask('what is 12*12?');
+    expect(TestClient.text(asked)).toContain('144');
+    const turn = (client: TestClient) => client.frames.filter((frame) => frame.type !== 'session');
+    for (const client of shared.slice(1)) {
+      await client.waitFor('done');
+      expect(turn(client)).toStrictEqual(turn(shared[0]!));
+    }
+    const last = Math.max(...turn(shared[0]!).map((frame) => ('seq' in frame ? (frame.seq ?? 0) : 0)));
+    const resumed = await TestClient.connect(url, 'workers-shared', { after: last });
+    expect(resumed.frames.filter((frame) => frame.type !== 'session')).toStrictEqual([]);
+    await Promise.all([...shared, resumed].map((client) => client.close()));
+
     process.kill(workers[0]!, 'SIGKILL');
     const replacement = await eventually(() => readyPids(started.output())[2], 30_000);
     expect([...workers, started.child.pid]).not.toContain(replacement);

@@ -1,17 +1,16 @@
 import { Redis } from 'ioredis';
 import { ParleyError } from '../errors/index.js';
+import { redisCommandOptions } from './redis-client-options.js';
 
 /**
- * A connection to REDIS_URL. Commands fail at once while Redis is away (no offline queue):
- * a frame published late is worse than one not published, since the turn's stream and the
- * owner's memory repair the gap. The connection itself retries for ever, with backoff.
+ * A connection to REDIS_URL (redis-client-options.ts: commands fail at once while Redis is
+ * away; a frame published late is worse than one not published, since the turn's stream and
+ * the owner's memory repair the gap). The connection itself retries for ever, at most 2 s apart.
  */
 export function createRedisConnection(url: string, name: string): Redis {
   const redis = new Redis(url, {
+    ...redisCommandOptions,
     connectionName: name,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
     // Keeps the subscriber's channels across a reconnect (ioredis re-subscribes).
     autoResubscribe: true,
