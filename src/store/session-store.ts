@@ -53,42 +53,23 @@ export const writeSessionProgressSql = `WITH item AS (
     WHERE turn_checkpoints.turn_seq <= EXCLUDED.turn_seq`;
 
 /**
- * Start-up recovery: each checkpoint left by a crash becomes its turn's assistant_message,
- * unless the turn's own one was stored (the crash came between it and the checkpoint's
- * removal). Its seq is above every seq the session reserved, hence above any a client saw.
+ * Crash recovery: each checkpoint left by a crash becomes its turn's assistant_message marked
+ * interrupted, unless the turn's own one was stored (the crash came between it and the
+ * checkpoint's removal). Its seq is above every seq the session reserved, hence above any a
+ * client saw. `$1` null: every session's (at start, one instance); else that session's,
+ * taken over from a dead instance, where `$2`/`$3` are the cut turn's seq and its text as the
+ * turn's frames in Redis hold it (null when nobody mirrored it): longer text wins, and a turn
+ * cut before its first checkpoint is stored from them alone.
  */
 export const recoverInterruptedAnswersSql = `WITH saved AS (
-    DELETE FROM turn_checkpoints RETURNING session_id, turn_seq, content, metadata
-  )
-  INSERT INTO session_events (session_id, event_type, content, metadata, seq)
-  SELECT saved.session_id, 'assistant_message', saved.content,
-         saved.metadata || '{"status": "interrupted", "finish_reason": "interrupted", "recovered_from_checkpoint": true}'::jsonb,
-         GREATEST(
-           sessions.seq_reserved_through,
-           (SELECT COALESCE(max(seq), 0) FROM session_events WHERE session_events.session_id = saved.session_id)
-         ) + 1
-  FROM saved JOIN sessions USING (session_id)
-  WHERE NOT EXISTS (
-    SELECT FROM session_events
-    WHERE session_events.session_id = saved.session_id
-      AND session_events.event_type = 'assistant_message'
-      AND session_events.seq > saved.turn_seq
-  )
-  ORDER BY saved.session_id
-  RETURNING session_id, seq`;
-
-/**
- * The same for one session whose owner died (several instances): its checkpoint, or what the
- * turn's frames in Redis hold when that is longer (`$2` the turn's seq, `$3` its text; null
- * when nobody mirrored it), becomes the turn's assistant_message marked interrupted.
- */
-export const recoverInterruptedAnswerSql = `WITH saved AS (
-    DELETE FROM turn_checkpoints WHERE session_id = $1 RETURNING session_id, turn_seq, content, metadata
+    DELETE FROM turn_checkpoints WHERE $1::text IS NULL OR session_id = $1::text
+    RETURNING session_id, turn_seq, content, metadata
   ),
   candidate AS (
     SELECT session_id, turn_seq, content, metadata FROM saved
     UNION ALL
-    SELECT $1::text, $2::int8, '', '{}'::jsonb WHERE $2::int8 IS NOT NULL AND NOT EXISTS (SELECT FROM saved)
+    SELECT $1::text, $2::int8, '', '{}'::jsonb
+    WHERE $1::text IS NOT NULL AND $2::int8 IS NOT NULL AND NOT EXISTS (SELECT FROM saved)
   ),
   chosen AS (
     SELECT session_id, turn_seq, metadata,
@@ -110,6 +91,7 @@ export const recoverInterruptedAnswerSql = `WITH saved AS (
       AND session_events.event_type = 'assistant_message'
       AND session_events.seq > chosen.turn_seq
   )
+  ORDER BY chosen.session_id
   RETURNING session_id, seq, (metadata->>'turn_seq')::int8 AS turn_seq`;
 
 /**
@@ -232,12 +214,12 @@ export function createSessionStore(database: Database): SessionStore {
     },
 
     async recoverInterruptedAnswers() {
-      const rows = await database.query(recoverInterruptedAnswersSql);
+      const rows = await database.query(recoverInterruptedAnswersSql, [null, null, null]);
       return rows.map((row) => ({ session_id: String(row.session_id), seq: Number(row.seq) }));
     },
 
     async recoverInterruptedAnswer(sessionId, streamed) {
-      const rows = await database.query(recoverInterruptedAnswerSql, [sessionId, streamed?.turnSeq ?? null, streamed?.content ?? null]);
+      const rows = await database.query(recoverInterruptedAnswersSql, [sessionId, streamed?.turnSeq ?? null, streamed?.content ?? null]);
       return rows[0] ? { session_id: String(rows[0].session_id), seq: Number(rows[0].seq), turn_seq: Number(rows[0].turn_seq) } : null;
     },
 

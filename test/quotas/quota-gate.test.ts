@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ParleyError } from '../../src/errors/index.js';
 import { createQuotaGate } from '../../src/quotas/create-quota-gate.js';
 import { createDatabaseUsageCounter } from '../../src/quotas/database-usage-counter.js';
 import type { UsageCounter } from '../../src/quotas/usage-counter.js';
 import type { Database } from '../../src/store/types.js';
 import { databaseVariants, type TestDatabase } from '../store/databases.js';
+import { refusalOf } from '../support/refusal-of.js';
 
-async function refusalOf(work: Promise<unknown>): Promise<ParleyError> {
-  const outcome = await work.then(
-    () => new Error('expected a refusal'),
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ParleyError);
-  return outcome as ParleyError;
-}
 
 describe.each(databaseVariants)('quotas counted on $kind', (variant) => {
   let testDatabase: TestDatabase;

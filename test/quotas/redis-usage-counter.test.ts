@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ParleyError } from '../../src/errors/index.js';
 import { createQuotaGate } from '../../src/quotas/create-quota-gate.js';
 import { keptDaysMs } from '../../src/quotas/quota-windows.js';
 import { createRedisUsageCounter } from '../../src/quotas/redis-usage-counter.js';
@@ -8,6 +7,7 @@ import { redisCommandOptions } from '../../src/redis/redis-client-options.js';
 import { startDisposableRedis, type DisposableRedis } from '../support/disposable-redis.js';
 import { freePort } from '../support/server-process.js';
 import { createTestRedis, describeWithRedis, type TestRedis } from '../support/test-redis.js';
+import { refusalOf } from '../support/refusal-of.js';
 
 /** A client as an instance of Parley makes it: one per instance. */
 async function instanceClient(url: string): Promise<Redis> {
@@ -17,14 +17,6 @@ async function instanceClient(url: string): Promise<Redis> {
   return client;
 }
 
-async function refusalOf(work: Promise<unknown>): Promise<ParleyError> {
-  const outcome = await work.then(
-    () => new Error('expected a refusal'),
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(ParleyError);
-  return outcome as ParleyError;
-}
 
 async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
   const [, keys] = await redis.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 1000);

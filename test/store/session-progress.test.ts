@@ -107,6 +107,22 @@ describe.each(databaseVariants)('session progress on $kind', (variant) => {
       expect(await store.readSeqReservation('a')).toBe(1000);
     });
 
+    it('recovers one taken-over session alone, from its checkpoint or the longer text its frames held', async () => {
+      await store.appendEvents([event('a', 1, 'user_message', 'tell me a story'), event('b', 1, 'user_message', 'another')]);
+      await store.writeSessionProgress([
+        { session_id: 'a', seq_reservation: { through: 1000 }, checkpoint: checkpoint(1, 'Once') },
+        { session_id: 'b', checkpoint: checkpoint(1, 'left alone') },
+      ]);
+      expect(await store.recoverInterruptedAnswer('a', { turnSeq: 1, content: 'Once upon a time' })).toStrictEqual({ session_id: 'a', seq: 1001, turn_seq: 1 });
+      expect((await store.loadEvents('a')).at(-1)).toMatchObject({ event_type: 'assistant_message', content: 'Once upon a time', seq: 1001 });
+      expect(await checkpoints()).toStrictEqual([{ session_id: 'b', turn_seq: 1, content: 'left alone' }]);
+      // Cut before its first checkpoint: the frames alone tell the answer; a finished turn is left as it is.
+      await store.appendEvents([event('a', 1002, 'user_message', 'go on')]);
+      expect(await store.recoverInterruptedAnswer('a', { turnSeq: 1002, content: 'And' })).toMatchObject({ seq: 1003, turn_seq: 1002 });
+      expect(await store.recoverInterruptedAnswer('a', { turnSeq: 1002, content: 'And then' })).toBeNull();
+      expect(await store.recoverInterruptedAnswer('a', null)).toBeNull();
+    });
+
     it('turns a checkpoint left by a crash into an interrupted answer numbered above every reserved seq', async () => {
       await store.appendEvents([event('a', 1, 'user_message', 'tell me a story')]);
       await store.writeSessionProgress([{ session_id: 'a', seq_reservation: { through: 1001 }, checkpoint: checkpoint(1, 'Once upon') }]);
@@ -124,6 +140,7 @@ describe.each(databaseVariants)('session progress on $kind', (variant) => {
         ttft_ms: 12,
         duration_ms: 2000,
         recovered_from_checkpoint: true,
+        turn_seq: 1,
       });
       expect(await checkpoints()).toStrictEqual([]);
       expect(await store.recoverInterruptedAnswers()).toStrictEqual([]);
