@@ -13,7 +13,7 @@ export const errorCodes = {
   llm_timeout: { status: 504, recoverable: true, meaning: 'The model did not answer, or stalled, within the time limit.' },
   llm_unknown_model: { status: 502, recoverable: false, meaning: 'The provider does not know the configured model: check the model setting.' },
   tool_error: { status: 500, recoverable: true, meaning: 'A tool failed; the model is told and the turn goes on.' },
-  storage_unavailable: { status: 503, recoverable: true, meaning: 'The database did not answer; nothing was lost, retry the message.' },
+  storage_unavailable: { status: 503, recoverable: true, meaning: 'The database or Redis did not answer; nothing was lost, retry the message.' },
   write_failed: { status: 500, recoverable: true, meaning: 'The database refused one event for its data; it is logged as a `write_failed` event and the conversation goes on.' },
   unauthorized: { status: 401, recoverable: false, meaning: 'Missing or wrong credentials.' },
   forbidden: { status: 403, recoverable: false, meaning: 'Not allowed for this caller: another user\'s session (on the WebSocket), a browser page from an origin not in `ALLOWED_ORIGINS`, or a client beyond the loopback interface while no auth setting is set.' },
