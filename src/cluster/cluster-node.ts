@@ -100,6 +100,7 @@ export class ClusterNode {
       timing,
       (sessionId, owner) => {
         logger.warn({ sessionId, owner }, 'another instance holds the lease of a session this one ran; it lets the session go');
+        this.#mirrors.delete(sessionId);
         this.#host?.leaseLost(sessionId);
       },
       (error) => this.#warnOnce('renew', error, 'lease renewal failed; retrying'),

@@ -109,11 +109,22 @@ export class Finalizer {
   }
 
   async #finalize(row: SessionRow): Promise<void> {
-    const { sessions, store } = this.options;
+    const { sessions } = this.options;
     const sessionId = row.session_id;
     if (sessions.isAttached(sessionId)) return;
     // Another live instance runs it: that one finalizes it once its sockets have left.
     if (!(await sessions.acquire(sessionId))) return;
+    try {
+      await this.#summarizeAndClose(row);
+    } finally {
+      // Finalized or not, an unused session leaves memory and gives its lease up.
+      sessions.evict(sessionId);
+    }
+  }
+
+  async #summarizeAndClose(row: SessionRow): Promise<void> {
+    const { sessions, store } = this.options;
+    const sessionId = row.session_id;
     // A turn the user walked away from still ends and is logged before the summary reads the log.
     await sessions.whenIdle(sessionId);
     await this.options.writer.flush();
@@ -122,7 +133,6 @@ export class Finalizer {
     if (sessions.isAttached(sessionId)) return;
     const metrics = computeSessionMetrics(row, events, new Date());
     await store.completeFinalize(sessionId, summary, { ...metrics, summary_method: method });
-    sessions.evict(sessionId);
     this.options.logger.info({ sessionId, messages: metrics.message_count, summaryMethod: method }, 'session finalized');
     this.options.onFinalized?.(sessionId);
   }
