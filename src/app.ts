@@ -41,7 +41,7 @@ import { isParleyError } from './errors/index.js';
 import { waitAtMost } from './time/wait-at-most.js';
 import { EventWriter } from './store/event-writer.js';
 import { SessionProgressWriter } from './store/session-progress-writer.js';
-import { openDatabase } from './store/open-database.js';
+import { openConfiguredDatabase } from './store/open-configured-database.js';
 import { createSessionStore } from './store/session-store.js';
 import type { Database, SessionStore } from './store/types.js';
 import { createDefaultToolRegistry } from './tools/default-tools.js';
@@ -81,6 +81,8 @@ export interface BuildOptions {
   runner?: ModelRunner;
   /** Replaces the default tools (plugins add theirs here). */
   tools?: ToolRegistry;
+  /** The database, already opening (main.ts starts it while the server's modules load). */
+  database?: Promise<Database>;
 }
 
 /**
@@ -127,12 +129,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
 
-  const database = await openDatabase({
-    ...(settings.DATABASE_URL ? { databaseUrl: settings.DATABASE_URL } : {}),
-    dataDir: settings.DATA_DIR,
-    prepare: settings.DATABASE_PREPARE,
-    poolSize: settings.DATABASE_POOL_SIZE,
-  });
+  const database = await (options.database ?? openConfiguredDatabase(settings));
   const store = createSessionStore(database);
   const progress = new SessionProgressWriter(store, {
     onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'session progress write failed; retrying'),

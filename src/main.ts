@@ -34,8 +34,13 @@ async function main(): Promise<void> {
   }
 
   // Loaded here, not at the top: a primary that only forks workers never loads the server.
+  // The database opens (PGlite in its worker thread) while the server's modules load: about
+  // half a second of each overlaps (docs/benchmarks.md, start time).
+  const { openConfiguredDatabase } = await import('./store/open-configured-database.js');
+  const database = openConfiguredDatabase(settings);
+  database.catch(() => undefined);
   const { buildApp } = await import('./app.js');
-  const app = await buildApp(settings);
+  const app = await buildApp(settings, { database });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
