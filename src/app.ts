@@ -191,7 +191,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     cluster,
     (sessionId) => {
       metrics.leaseTakeovers.inc();
-      app.log.warn({ sessionId }, 'took over a session whose instance is gone');
+      app.log.info({ sessionId }, 'took over a session from another instance');
     },
   );
   const finalizer = new Finalizer({

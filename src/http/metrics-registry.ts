@@ -55,7 +55,7 @@ export function createMetrics(sources: {
     }),
     leaseTakeovers: new Counter({
       name: 'parley_lease_takeovers_total',
-      help: 'Sessions taken over from a dead instance with an answer cut short',
+      help: 'Sessions this instance took over from another one (dead, drained, or handing over)',
       registers: [registry],
     }),
   };

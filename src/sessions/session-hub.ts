@@ -116,14 +116,19 @@ export class SessionHub implements LiveSessions, ClusterHost {
     const opened = await this.store.openSession(sessionId, userId);
     admit?.(opened.session);
     const cluster = this.cluster;
-    if (!cluster) return this.#attachLocal(sessionId, socket, { resumed: !opened.created, after });
+    const options = { resumed: !opened.created, after };
+    if (!cluster) return this.#attachLocal(await this.#load(sessionId), socket, options);
 
     const deadline = Date.now() + ownerSearchMs;
     for (;;) {
       const claim = await cluster.claim(sessionId);
       if (claim.mine) {
         if (claim.fresh && !this.#sessions.has(sessionId)) await this.#takeOver(sessionId);
-        return this.#attachLocal(sessionId, socket, { resumed: !opened.created, after });
+        const loaded = await this.#load(sessionId);
+        if (cluster.leases.holds(sessionId) && this.#sessions.get(sessionId) === loaded.session) return this.#attachLocal(loaded, socket, options);
+        // Handed over to a follower elsewhere while it loaded: follow it there instead.
+        this.#dropUnowned(sessionId);
+        continue;
       }
       try {
         return await this.#follow(sessionId, claim.owner, socket, { after: after ?? null, resumed: !opened.created });
@@ -151,6 +156,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     const { session, subscriber } = backing;
     session.detach(subscriber);
     this.followersLeft(session.id);
+    this.#handOverIfAway(session);
   }
 
   /** Runs a client frame: here when this instance runs the session, else at its owner. */
@@ -269,12 +275,40 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
   // --- Inside ---
 
-  #attachLocal(sessionId: string, socket: WebSocket, options: { resumed: boolean; after?: number | undefined }): Promise<SessionConnection> {
-    return this.#load(sessionId).then(({ session, existed }) => {
-      this.cluster?.own(session);
-      const subscriber = session.attach(socket, { resumed: existed || options.resumed, after: options.after });
-      return this.#remember(new SessionConnection(sessionId, socket, { kind: 'local', session, subscriber }));
-    });
+  #attachLocal({ session, existed }: { session: Session; existed: boolean }, socket: WebSocket, options: { resumed: boolean; after?: number | undefined }): SessionConnection {
+    this.cluster?.own(session);
+    const subscriber = session.attach(socket, { resumed: existed || options.resumed, after: options.after });
+    return this.#remember(new SessionConnection(session.id, socket, { kind: 'local', session, subscriber }));
+  }
+
+  /**
+   * The last socket here left a session whose other sockets are on other instances: once no
+   * turn runs, the session goes to one of them (the lease is released and its followers claim
+   * it), so it runs where its clients are instead of crossing Redis for every frame.
+   */
+  #handOverIfAway(session: Session): void {
+    const cluster = this.cluster;
+    if (!cluster || this.#closing || session.subscriberCount > 0 || cluster.followerCount(session.id) === 0) return;
+    if (!session.idle) {
+      void session.whenIdle().then(() => this.#handOverIfAway(session));
+      return;
+    }
+    if (this.#sessions.get(session.id) !== session) return;
+    this.#sessions.delete(session.id);
+    session.setMirror(null);
+    session.giveBackSeqs();
+    void cluster.release(session.id).catch(() => undefined);
+    // If its followers leave before one of them takes it, nobody else would end it: the
+    // finalize is scheduled now, and whoever claims it while the session is in use lets it be.
+    for (const listener of this.#lastDetachListeners) listener(session.id);
+  }
+
+  /** A session in memory whose lease this instance does not hold is stale: it goes. */
+  #dropUnowned(sessionId: string): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session || this.cluster?.leases.holds(sessionId)) return;
+    this.#sessions.delete(sessionId);
+    session.setMirror(null);
   }
 
   async #follow(sessionId: string, owner: string, socket: WebSocket, options: { after: number | null; resumed: boolean }): Promise<SessionConnection> {

@@ -140,6 +140,26 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     lateOnC.socket.close();
   }, 60_000);
 
+  it('moves a session to where its sockets are once the owner\'s last socket has left', async () => {
+    const [a, b] = instances as [Instance, Instance, Instance];
+    const onA = await TestClient.connect(a.wsUrl, 'moves');
+    const onB = await TestClient.connect(b.wsUrl, 'moves');
+    await onB.ask('what is 2+5?', { id: 'before-move' });
+    const forwardedBefore = await metric(b, 'parley_forwarded_messages_total');
+    onA.socket.close();
+    await until(async () => expect(await (await fetch(`${b.httpUrl}/health`)).json()).toMatchObject({ sessions: { followed: 0 } }));
+    const next = await onB.ask('what is 3+5?', { id: 'after-move' });
+    expect(TestClient.text(next)).toContain('8');
+    expect(await metric(b, 'parley_forwarded_messages_total')).toBe(forwardedBefore);
+    // One conversation throughout: numbering went on, and the repeated id is still known.
+    const seqs = withoutSession(onB).map(seqOf);
+    expect(seqs).toStrictEqual([...seqs].sort((x, y) => x - y));
+    const from = onB.frames.length;
+    onB.send({ type: 'message', content: 'again', id: 'before-move' });
+    expect(await onB.waitFor('ack', () => true, from)).toMatchObject({ duplicate: true });
+    onB.socket.close();
+  }, 60_000);
+
   it('leaves the sessions another instance serves alone when an instance starts', async () => {
     const [a] = instances as [Instance, Instance, Instance];
     const onA = await TestClient.connect(a.wsUrl, 'served-elsewhere');
