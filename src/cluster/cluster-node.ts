@@ -22,8 +22,8 @@ import { SessionMirror } from './session-mirror.js';
 
 /** What the cluster asks of this instance's sessions (the hub). */
 export interface ClusterHost {
-  /** The session this instance runs, if it does. */
-  ownedSession(sessionId: string): Session | undefined;
+  /** The session this instance runs, loaded if it holds the lease but let it go from memory. */
+  sessionToServe(sessionId: string): Promise<Session | undefined>;
   followedSession(sessionId: string): RemoteSession | undefined;
   followedSessions(): Iterable<RemoteSession>;
   /** The last follower elsewhere left a session this instance runs. */
@@ -271,7 +271,11 @@ export class ClusterNode {
       const owners = await this.leases.owners(followed.map((remote) => remote.sessionId));
       followed.forEach((remote, index) => {
         const owner = owners[index] ?? null;
-        if (owner === remote.owner) {
+        if (owner === this.instanceId) {
+          // A takeover of its own was cut short: it runs the session here now.
+          this.#missingSince.delete(remote.sessionId);
+          host.ownerGone(remote.sessionId);
+        } else if (owner === remote.owner) {
           this.#missingSince.delete(remote.sessionId);
         } else if (owner !== null) {
           this.#missingSince.delete(remote.sessionId);
@@ -304,7 +308,7 @@ export class ClusterNode {
         host.followedSession(message.session)?.reply(message.socket, message.serialized);
         return;
       case 'follow':
-        this.#welcome(message, host);
+        void this.#welcome(message, host).catch((error: unknown) => this.#warnOnce('welcome', error, 'could not answer a follower'));
         return;
       case 'beat':
         for (const sessionId of message.sessions) this.#mirrors.get(sessionId)?.beat(message.from, Date.now());
@@ -325,8 +329,8 @@ export class ClusterNode {
     }
   }
 
-  #welcome(request: Extract<InstanceMessage, { t: 'follow' }>, host: ClusterHost): void {
-    const session = this.leases.holds(request.session) ? host.ownedSession(request.session) : undefined;
+  async #welcome(request: Extract<InstanceMessage, { t: 'follow' }>, host: ClusterHost): Promise<void> {
+    const session = this.leases.holds(request.session) ? await host.sessionToServe(request.session) : undefined;
     if (!session) {
       void this.#send(request.from, {
         t: 'welcome', session: request.session, req: request.req, sessionFrame: null, notOwner: true,
@@ -340,9 +344,9 @@ export class ClusterNode {
       this.#mirrors.set(request.session, mirror);
       session.setMirror(mirror);
     }
-    mirror.follow(request.from, session.replayFrames(), Date.now(), { rewrite: request.quiet });
+    mirror.follow(request.from, session.replayFrames(true), Date.now(), { rewrite: request.quiet });
     const joined = session.join({ resumed: request.resumed, after: request.after ?? undefined, quiet: request.quiet });
-    void this.#send(request.from, {
+    await this.#send(request.from, {
       t: 'welcome',
       session: request.session,
       req: request.req,
@@ -350,7 +354,7 @@ export class ClusterNode {
       replayAfter: joined.replayAfter,
       turnInProgress: !session.idle,
       through: mirror.through,
-    }).catch((error: unknown) => this.logger.warn({ err: error }, 'could not answer a follower'));
+    });
   }
 
   #runForwarded(message: Extract<InstanceMessage, { t: 'frame' }>, host: ClusterHost): void {
@@ -362,7 +366,7 @@ export class ClusterNode {
     };
     const previous = this.#forwardChains.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const session = this.leases.holds(message.session) ? host.ownedSession(message.session) : undefined;
+      const session = this.leases.holds(message.session) ? await host.sessionToServe(message.session) : undefined;
       if (!session) {
         // The follower's watch moves it to the new owner; the client sends again after that.
         reply.send(JSON.stringify(new ParleyError('storage_unavailable', 'The session moved to another instance; send again.').toFrame(message.frame.type === 'message' ? message.frame.id : undefined)));

@@ -45,6 +45,11 @@ export class RemoteSession {
   constructor(
     readonly sessionId: string,
     public owner: string,
+    /**
+     * A member's next frame skipped a seq: one published while Redis or the subscription was
+     * away is missing. Its frames are held from here; it must be put in step again (a rejoin).
+     */
+    private readonly onGap: (member: RemoteMember) => void = () => undefined,
   ) {}
 
   get turnInProgress(): boolean {
@@ -79,8 +84,14 @@ export class RemoteSession {
     if (head.type === 'ack') this.#setTurnInProgress(true);
     else if (head.type === 'done') this.#setTurnInProgress(false);
     for (const member of this.members.values()) {
-      if (member.waiting) member.waiting.push(frame);
-      else this.#deliverTo(member, frame, head);
+      if (member.waiting) {
+        member.waiting.push(frame);
+      } else if (member.last.seq >= 0 && frame.seq > member.last.seq + 1) {
+        member.waiting = [frame];
+        this.onGap(member);
+      } else {
+        this.#deliverTo(member, frame, head);
+      }
     }
   }
 

@@ -49,6 +49,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
   readonly #connections = new Map<string, Set<SessionConnection>>();
   readonly #loading = new Map<string, Promise<{ session: Session; existed: boolean }>>();
   readonly #takeovers = new Map<string, Promise<void>>();
+  readonly #recovering = new Map<string, Promise<void>>();
   readonly #lastDetachListeners: Array<(sessionId: string) => void> = [];
   #closing = false;
 
@@ -123,7 +124,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     for (;;) {
       const claim = await cluster.claim(sessionId);
       if (claim.mine) {
-        if (claim.fresh && !this.#sessions.has(sessionId)) await this.#takeOver(sessionId);
+        if (claim.fresh && !this.#sessions.has(sessionId)) await this.#takeOverOnce(sessionId, { promoted: false });
         const loaded = await this.#load(sessionId);
         if (cluster.leases.holds(sessionId) && this.#sessions.get(sessionId) === loaded.session) return this.#attachLocal(loaded, socket, options);
         // Handed over to a follower elsewhere while it loaded: follow it there instead.
@@ -223,8 +224,13 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
   // --- ClusterHost: what other instances ask of this one ---
 
-  ownedSession(sessionId: string): Session | undefined {
-    return this.#sessions.get(sessionId);
+  async sessionToServe(sessionId: string): Promise<Session | undefined> {
+    const live = this.#sessions.get(sessionId);
+    if (live || this.#closing || !this.cluster?.leases.holds(sessionId)) return live;
+    await this.#takeOverOnce(sessionId, { promoted: false });
+    const session = this.#sessions.get(sessionId);
+    if (session) this.cluster.own(session);
+    return session;
   }
 
   followedSession(sessionId: string): RemoteSession | undefined {
@@ -315,7 +321,8 @@ export class SessionHub implements LiveSessions, ClusterHost {
     const cluster = this.cluster as ClusterNode;
     let remote = this.#remotes.get(sessionId);
     if (!remote) {
-      remote = new RemoteSession(sessionId, owner);
+      const created = new RemoteSession(sessionId, owner, (member) => this.#rejoinMember(created, member, 0));
+      remote = created;
       this.#remotes.set(sessionId, remote);
     }
     const member: RemoteMember = {
@@ -373,7 +380,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     if (!remote || !this.cluster) return;
     const claim = await this.cluster.claim(sessionId);
     if (!claim.mine) return this.ownerMoved(sessionId, claim.owner);
-    if (!this.#sessions.has(sessionId)) await this.#takeOver(sessionId, { promoted: true });
+    if (!this.#sessions.has(sessionId)) await this.#takeOverOnce(sessionId, { promoted: true });
     const { session } = await this.#load(sessionId);
     this.cluster.own(session);
     this.#remotes.delete(sessionId);
@@ -396,6 +403,16 @@ export class SessionHub implements LiveSessions, ClusterHost {
     } catch (error) {
       subscriber.send(JSON.stringify(toParleyError(error).toFrame(message.id)));
     }
+  }
+
+  /** One takeover per session at a time, whoever asks (a follower's watch, an attach, a follow request). */
+  #takeOverOnce(sessionId: string, options: { promoted: boolean }): Promise<void> {
+    let running = this.#recovering.get(sessionId);
+    if (!running) {
+      running = this.#takeOver(sessionId, options).finally(() => this.#recovering.delete(sessionId));
+      this.#recovering.set(sessionId, running);
+    }
+    return running;
   }
 
   /** A lease taken from nobody: the answer a dead owner left cut short is stored, then the session loads. */

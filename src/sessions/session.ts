@@ -91,6 +91,8 @@ export class Session {
   #ending: Promise<void> | null = null;
   /** Frames of the turn in progress, for `?after=` replay. */
   #turnFrames: ReplayFrame[] = [];
+  /** The last finished turn's frames, for a socket on another instance that lost track (Redis was away). */
+  #lastTurnFrames: ReplayFrame[] = [];
   /** Index in #history where the turn in progress starts; its items are not "history" yet. */
   #turnHistoryStart = 0;
   /** The quota account whose message started the turn in progress: its tokens are charged there. */
@@ -165,7 +167,7 @@ export class Session {
     const { sessionFrame, replayAfter } = this.join(options);
     if (sessionFrame !== null) subscriber.send(sessionFrame);
     if (replayAfter !== null) {
-      for (const replay of this.replayFrames()) {
+      for (const replay of this.replayFrames(options.quiet)) {
         if (replay.seq <= replayAfter) continue;
         if (replay.token !== undefined) subscriber.sendToken(replay.seq, replay.token, replay.serialized);
         else subscriber.send(replay.serialized);
@@ -192,17 +194,25 @@ export class Session {
     const after = options.after ?? -1;
     const recovered = this.#deliveredRecoveredDone();
     const sawRecoveredTurn = recovered !== null && after >= recovered.turnSeq && after < recovered.frame.seq;
-    return {
-      sessionFrame: options.quiet ? null : JSON.stringify(frame),
-      replayAfter: this.#turnFrames.length > 0 || sawRecoveredTurn ? after : null,
-    };
+    const turnStart = this.#turnFrames[0]?.seq;
+    let replayAfter: number | null = null;
+    // A quiet socket lost track mid-conversation: it gets everything after its last frame.
+    if (options.quiet) replayAfter = after;
+    else if (turnStart !== undefined) replayAfter = Math.max(after, turnStart - 1);
+    else if (sawRecoveredTurn) replayAfter = after;
+    return { sessionFrame: options.quiet ? null : JSON.stringify(frame), replayAfter };
   }
 
-  /** The frames a joining socket may replay: the turn in progress, or a recovered turn's `done`. */
-  replayFrames(): readonly ReplayFrame[] {
+  /**
+   * The frames a joining socket may replay: the turn in progress, or a recovered turn's
+   * `done`; for a quiet one (it lost track) the last finished turn's frames too, since what it
+   * missed may be that turn's end.
+   */
+  replayFrames(quiet = false): readonly ReplayFrame[] {
     const recovered = this.#deliveredRecoveredDone();
-    if (this.#turnFrames.length > 0 || recovered === null) return this.#turnFrames;
-    return [recovered.frame];
+    const done = recovered === null ? [] : [recovered.frame];
+    if (quiet) return [...this.#lastTurnFrames, ...this.#turnFrames, ...done];
+    return this.#turnFrames.length > 0 ? this.#turnFrames : done;
   }
 
   /** Until it is delivered (its seq block stored), a socket attached now gets it live. */
@@ -402,6 +412,7 @@ export class Session {
       this.#ending = null;
       this.#dispatch({ type: 'turn_ended' });
       // The turn is history now: a reconnecting client gets it there, not as replay.
+      this.#lastTurnFrames = this.#turnFrames;
       this.#turnFrames = [];
       this.#turnHistoryStart = this.#history.length;
       this.#chargeTurn(result);

@@ -47,11 +47,26 @@ describe('a session followed from another instance', () => {
     const remote = new RemoteSession('s', 'owner');
     const socket = member('m1');
     remote.add(socket);
-    remote.welcome(socket, { sessionFrame: null, replayAfter: null, turnInProgress: false, through: { seq: 0, k: 0 } }, []);
+    remote.welcome(socket, { sessionFrame: null, replayAfter: null, turnInProgress: false, through: { seq: 5, k: 0 } }, []);
     remote.frame(token(6, 'x'));
     remote.frame(frame(6, { type: 'error', code: 'write_failed' }, 1));
     remote.frame(frame(6, { type: 'error', code: 'write_failed' }, 1));
     expect(socket.got).toHaveLength(2);
+  });
+
+  it('holds frames and asks to be put in step again when a seq is missing (a frame lost while Redis was away)', () => {
+    const gaps: string[] = [];
+    const remote = new RemoteSession('s', 'owner', (gapped) => gaps.push(gapped.id));
+    const socket = member('m1');
+    remote.add(socket);
+    remote.welcome(socket, { sessionFrame: null, replayAfter: null, turnInProgress: true, through: { seq: 2, k: 0 } }, []);
+    remote.frame(token(3, 'c'));
+    remote.frame(token(6, 'f'));
+    remote.frame(token(7, 'g'));
+    expect(gaps).toStrictEqual(['m1']);
+    expect(seqs(socket.got)).toStrictEqual([3]);
+    remote.welcome(socket, { sessionFrame: null, replayAfter: 3, turnInProgress: true, through: { seq: 7, k: 0 } }, [token(4, 'd'), token(5, 'e'), token(6, 'f')]);
+    expect(seqs(socket.got)).toStrictEqual([3, 4, 5, 6, 7]);
   });
 
   it('forgets a forwarded message once its ack or its error comes back, so a takeover does not send it again', () => {
