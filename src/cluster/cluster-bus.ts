@@ -13,7 +13,14 @@ export class ClusterBus {
     private readonly publisher: Redis,
     onError: (error: unknown) => void,
   ) {
-    subscriber.on('message', (channel: string, message: string) => this.#handlers.get(channel)?.(message));
+    subscriber.on('message', (channel: string, message: string) => {
+      // A message that cannot be read must not take the process down with it.
+      try {
+        this.#handlers.get(channel)?.(message);
+      } catch (error) {
+        onError(error);
+      }
+    });
     subscriber.on('error', onError);
   }
 

@@ -150,7 +150,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
       remote.remove(member.id);
       if (remote.members.size === 0 && this.#remotes.get(remote.sessionId) === remote) {
         this.#remotes.delete(remote.sessionId);
-        void this.cluster?.leave(remote);
+        void this.cluster?.leave(remote).catch(() => undefined);
       }
       return;
     }
@@ -266,7 +266,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     if (!session) return;
     this.#sessions.delete(sessionId);
     session.setMirror(null);
-    void session.stop();
+    void session.stop().catch(() => undefined);
     // Its clients reconnect and follow the instance that holds the session now.
     session.closeAll(1012, 'session moved to another instance');
   }
