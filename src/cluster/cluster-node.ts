@@ -105,7 +105,7 @@ export class ClusterNode {
       },
       (error) => this.#warnOnce('renew', error, 'lease renewal failed; retrying'),
     );
-    this.#bus = new ClusterBus(subscriber, redis, (error) => logger.warn({ err: error }, 'Redis subscriber error'));
+    this.#bus = new ClusterBus(subscriber, redis, (error) => this.#warnOnce('subscriber', error, 'Redis subscriber error'));
     this.#watchEveryMs = timing.renewEveryMs;
     this.#redisUp = redis.status === 'ready';
     redis.on('ready', () => {
