@@ -5,6 +5,7 @@ import { ParleyError } from '../errors/index.js';
 import type { ClientFrame } from '../protocol/index.js';
 import type { Replier, Session } from '../sessions/session.js';
 import type { ClusterKeys } from './cluster-keys.js';
+import { RedisBatch } from '../redis/redis-batch.js';
 import { ClusterBus } from './cluster-bus.js';
 import {
   decodeInstanceMessage,
@@ -71,6 +72,9 @@ export function newInstanceId(): string {
 export class ClusterNode {
   readonly leases: SessionLeases;
   readonly #bus: ClusterBus;
+  /** Every mirrored frame of one event-loop turn, in one pipeline. */
+  readonly #batch: RedisBatch;
+  #stopping = false;
   readonly #mirrors = new Map<string, SessionMirror>();
   readonly #welcomes = new Map<string, { resolve: (message: Extract<InstanceMessage, { t: 'welcome' }>) => void }>();
   /** Per forwarded socket, its frames in arrival order (as the route does for local sockets). */
@@ -105,6 +109,7 @@ export class ClusterNode {
       },
       (error) => this.#warnOnce('renew', error, 'lease renewal failed; retrying'),
     );
+    this.#batch = new RedisBatch(redis, (error) => this.#warnOnce('mirror', error, 'mirroring frames to other instances failed'));
     this.#bus = new ClusterBus(subscriber, redis, (error) => this.#warnOnce('subscriber', error, 'Redis subscriber error'));
     this.#watchEveryMs = timing.renewEveryMs;
     this.#redisUp = redis.status === 'ready';
@@ -115,7 +120,7 @@ export class ClusterNode {
       if (this.#host) void this.leases.renew();
     });
     redis.on('close', () => {
-      if (this.#redisUp) logger.warn({}, 'Redis connection lost; reconnecting');
+      if (this.#redisUp && !this.#stopping) logger.warn({}, 'Redis connection lost; reconnecting');
       this.#redisUp = false;
     });
     // Not at the first connect: only a reconnect can have lost frames.
@@ -142,6 +147,8 @@ export class ClusterNode {
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#batch.flush();
     this.leases.stop();
     if (this.#watch) clearInterval(this.#watch);
     this.#watch = null;
@@ -175,6 +182,7 @@ export class ClusterNode {
   /** The session is no longer this instance's: followers elsewhere claim it. */
   async release(sessionId: string): Promise<void> {
     this.#mirrors.delete(sessionId);
+    this.#batch.flush();
     await this.leases.release(sessionId);
     await this.#bus.publish(this.keys.sessionChannel(sessionId), releasedNotice);
   }
@@ -340,7 +348,7 @@ export class ClusterNode {
     }
     let mirror = this.#mirrors.get(request.session);
     if (!mirror) {
-      mirror = new SessionMirror(request.session, this.redis, this.keys, (error) => this.#warnOnce('mirror', error, 'mirroring frames to other instances failed'));
+      mirror = new SessionMirror(request.session, this.#batch, this.keys);
       this.#mirrors.set(request.session, mirror);
       session.setMirror(mirror);
     }
@@ -387,7 +395,9 @@ export class ClusterNode {
     this.logger.warn({ err: error }, message);
   }
 
+  /** After the frames batched so far: everything this instance sends keeps one order. */
   #send(instanceId: string, message: InstanceMessage): Promise<unknown> {
+    this.#batch.flush();
     return this.#bus.publish(this.keys.instanceChannel(instanceId), encodeInstanceMessage(message));
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisBatch } from '../redis/redis-batch.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import { encodeMirroredFrame, streamId } from './cluster-messages.js';
 
@@ -8,8 +8,8 @@ export interface DeliveredFrame {
   serialized: string;
 }
 
-/** How long a turn's stream outlives its last frame, and how many frames it keeps. */
-const streamTtlMs = 10 * 60_000;
+/** How long a turn's stream lives from its first frame (set once per turn), and how many frames it keeps. */
+const streamTtlMs = 60 * 60_000;
 const streamMaxFrames = 20_000;
 /** A follower that has not said it is there for this long is gone. */
 export const followerTimeoutMs = 10_000;
@@ -27,9 +27,8 @@ export class SessionMirror {
 
   constructor(
     readonly sessionId: string,
-    private readonly redis: Redis,
+    private readonly batch: RedisBatch,
     private readonly keys: ClusterKeys,
-    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** The last frame mirrored. */
@@ -52,11 +51,12 @@ export class SessionMirror {
     this.#followers.set(instanceId, now);
     if (!starting && !options.rewrite) return;
     const key = this.keys.turnStream(this.sessionId);
-    const pipeline = this.redis.pipeline().del(key);
+    const commands = this.batch.commands.del(key);
     this.#last = { seq: 0, k: 0 };
-    for (const frame of framesSoFar) pipeline.xadd(key, streamId(this.#nextId(frame.seq)), 'f', frame.serialized);
-    pipeline.pexpire(key, streamTtlMs);
-    pipeline.exec().catch(this.onError);
+    for (const frame of framesSoFar) commands.xadd(key, streamId(this.#nextId(frame.seq)), 'f', frame.serialized);
+    commands.pexpire(key, streamTtlMs);
+    // Out now: the welcome that follows must find the stream whole.
+    this.batch.flush();
   }
 
   beat(instanceId: string, now: number): boolean {
@@ -85,13 +85,11 @@ export class SessionMirror {
     if (this.#followers.size === 0) return;
     const id = this.#nextId(frame.seq);
     const key = this.keys.turnStream(this.sessionId);
-    const pipeline = this.redis.pipeline();
-    if (firstOfTurn) pipeline.del(key);
-    pipeline
-      .xadd(key, 'MAXLEN', '~', streamMaxFrames, streamId(id), 'f', frame.serialized)
-      .pexpire(key, streamTtlMs)
-      .publish(this.keys.sessionChannel(this.sessionId), encodeMirroredFrame({ ...id, sentAt: Date.now(), serialized: frame.serialized }));
-    pipeline.exec().catch(this.onError);
+    const commands = this.batch.commands;
+    if (firstOfTurn) commands.del(key);
+    commands.xadd(key, 'MAXLEN', '~', streamMaxFrames, streamId(id), 'f', frame.serialized);
+    if (firstOfTurn) commands.pexpire(key, streamTtlMs);
+    commands.publish(this.keys.sessionChannel(this.sessionId), encodeMirroredFrame({ ...id, sentAt: Date.now(), serialized: frame.serialized }));
   }
 
   #nextId(seq: number): { seq: number; k: number } {

@@ -176,7 +176,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
             return;
           }
           request.log.error({ err: error, sessionId: sessionId.data }, 'session attach failed');
-          sendError(new ParleyError('storage_unavailable', 'The session could not be opened: the database is not answering. Try again shortly.'));
+          sendError(new ParleyError('storage_unavailable', 'The session could not be opened: the database or Redis is not answering. Try again shortly.'));
           socket.close(1011, 'storage_unavailable');
         });
     },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { ClusterHost, ClusterNode } from '../cluster/cluster-node.js';
+import type { LeaseClaim } from '../cluster/session-leases.js';
 import { RemoteSession, type RemoteMember } from '../cluster/remote-session.js';
 import { ParleyError, toParleyError } from '../errors/index.js';
 import type { ClientFrame, MessageFrame } from '../protocol/index.js';
@@ -31,6 +32,7 @@ export interface LiveSessions {
 /** How long an attach keeps trying to find or become the session's owner (a dead owner's lease lasts 5 s). */
 const ownerSearchMs = 20_000;
 const ownerRetryMs = 250;
+const claimPatienceMs = 3_000;
 /** A follower asks its owner again this often, this many times, before it lets live frames through without the missed ones. */
 const rejoinRetryMs = 1_000;
 const rejoinAttempts = 20;
@@ -122,7 +124,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
     const deadline = Date.now() + ownerSearchMs;
     for (;;) {
-      const claim = await cluster.claim(sessionId);
+      const claim = await this.#claimPatiently(cluster, sessionId);
       if (claim.mine) {
         if (claim.fresh && !this.#sessions.has(sessionId)) await this.#takeOverOnce(sessionId, { promoted: false });
         const loaded = await this.#load(sessionId);
@@ -133,6 +135,22 @@ export class SessionHub implements LiveSessions, ClusterHost {
       }
       try {
         return await this.#follow(sessionId, claim.owner, socket, { after: after ?? null, resumed: !opened.created });
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ownerRetryMs));
+      }
+    }
+  }
+
+  /**
+   * A claim that fails (Redis slow or away for a moment, as under a burst of connects) is
+   * tried again for a few seconds before the socket is told.
+   */
+  async #claimPatiently(cluster: ClusterNode, sessionId: string): Promise<LeaseClaim> {
+    const deadline = Date.now() + claimPatienceMs;
+    for (;;) {
+      try {
+        return await cluster.claim(sessionId);
       } catch (error) {
         if (Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, ownerRetryMs));
