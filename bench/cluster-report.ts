@@ -59,8 +59,6 @@ const median = (values: number[]): number | null => {
 };
 
 export interface WorkersEstimate {
-  /** Which WORKERS=2 run the CPU per token comes from. */
-  basis: 'twoOnOneCore' | 'two';
   /** Median over rounds of all serving processes' CPU ms per 1,000 tokens. */
   oneCpuPer1000Ms: number;
   twoCpuPer1000Ms: number;
@@ -78,15 +76,15 @@ export interface WorkersEstimate {
  * What WORKERS=2 would give where each worker has a core and the load runs elsewhere (a 4-core
  * machine: two cores for Parley, two for the load): each process's CPU per token, as measured
  * here, sets how many tokens a core serves; the scenario's own pace caps both. The CPU per
- * token of WORKERS=2 comes from its run on core 0 (the load alone on core 1, as for WORKERS=1)
- * when there is one; `basis` says which.
+ * token of WORKERS=2 comes from its run on core 0, where the load has core 1 alone as it has
+ * for WORKERS=1 (on cores 0,1 one worker shares the load's core).
  */
-export function estimateWorkers(rounds: WorkersRound[], basis: WorkersEstimate['basis'] = 'twoOnOneCore'): WorkersEstimate | null {
+export function estimateWorkers(rounds: WorkersRound[]): WorkersEstimate | null {
   const first = rounds[0];
   if (!first) return null;
   const cpuOf = (pick: (round: WorkersRound) => WorkersMeasurement | null) => median(rounds.flatMap((round) => { const value = pick(round)?.cpuPer1000TokensMs; return value ? [value] : []; }));
   const one = cpuOf((round) => round.one);
-  const two = cpuOf((round) => round[basis]);
+  const two = cpuOf((round) => round.twoOnOneCore);
   if (one === null || two === null) return null;
   const workers = first.scenario.workers;
   const offered = offeredTokensPerSecond(first.scenario);
@@ -95,7 +93,6 @@ export function estimateWorkers(rounds: WorkersRound[], basis: WorkersEstimate['
   const oneTokensPerSecond = Math.min(offered, oneCapacity);
   const twoTokensPerSecond = Math.min(offered, twoCapacity);
   return {
-    basis,
     oneCpuPer1000Ms: one,
     twoCpuPer1000Ms: two,
     offeredTokensPerSecond: offered,
@@ -104,6 +101,22 @@ export function estimateWorkers(rounds: WorkersRound[], basis: WorkersEstimate['
     ratio: twoTokensPerSecond / oneTokensPerSecond,
     capacityRatio: twoCapacity / oneCapacity,
   };
+}
+
+/**
+ * The other way to the same estimate, which needs no CPU accounting: WORKERS=2 and WORKERS=1
+ * each get core 0 alone with the load on core 1; where both keep core 0 busy, their tokens/s
+ * is what one core serves as two processes or as one. Two workers with a core each: `workers`
+ * times the first. The median of the rounds' ratios; null without a pair.
+ */
+export function sharedCoreScaling(rounds: WorkersRound[]): { perCoreRatio: number; ratio: number } | null {
+  const ratios = rounds.flatMap((round) => {
+    const two = round.twoOnOneCore?.load.tokensPerSecond;
+    const one = round.one?.load.tokensPerSecond;
+    return two && one ? [two / one] : [];
+  });
+  const perCoreRatio = median(ratios);
+  return perCoreRatio === null ? null : { perCoreRatio, ratio: perCoreRatio * rounds[0]!.scenario.workers };
 }
 
 const badTurns = (load: { outcomes: { lost: number; wrong: number; out_of_order: number } }) => load.outcomes.lost + load.outcomes.wrong + load.outcomes.out_of_order;
@@ -149,20 +162,27 @@ export function evaluateClusterTargets(report: ClusterReport): ClusterTargetRow[
       pass: ratio === null ? null : ratio >= 1.5,
       eachRound: workers.length > 1 ? workers.map((round) => { const each = workersRatio(round); return each === null ? 'n/a' : `${format(each, 2)}x`; }).join(', ') : '',
     });
-    for (const basis of ['twoOnOneCore', 'two'] as const) {
-      const estimate = estimateWorkers(workers, basis);
-      if (basis === 'two' && !estimate) continue;
-      rows.push({
-        scenario: `${name} estimate`,
-        figure: `tokens/s a core per worker serves (a 4-core machine: 2 for Parley, the load elsewhere), from CPU per 1,000 tokens of WORKERS=${chosen.scenario.workers} ${basis === 'two' ? `on cores ${chosen.two?.cores ?? 'n/a'}` : 'on one core'} vs WORKERS=1 (medians of rounds)`,
-        value: estimate
-          ? `${format(estimate.capacityRatio, 2)}x (${format(estimate.twoCpuPer1000Ms)} vs ${format(estimate.oneCpuPer1000Ms)} ms CPU per 1,000 tokens); this scenario's pace offers at most ${format(estimate.offeredTokensPerSecond, 0)} tokens/s, so it would read ${format(estimate.twoTokensPerSecond, 0)} vs ${format(estimate.oneTokensPerSecond, 0)} (${format(estimate.ratio, 2)}x)`
-          : 'n/a',
-        target: '>= 1.5x',
-        pass: estimate ? estimate.capacityRatio >= 1.5 : null,
-        eachRound: '',
-      });
-    }
+    const workerCount = chosen.scenario.workers;
+    const estimate = estimateWorkers(workers);
+    rows.push({
+      scenario: `${name} estimate`,
+      figure: `what ${workerCount} workers with a core each serve against one instance on one core (a 4-core machine: ${workerCount} cores for Parley, the load elsewhere), from CPU per 1,000 tokens, WORKERS=${workerCount} on core 0 vs WORKERS=1 (medians of rounds)`,
+      value: estimate
+        ? `${format(estimate.capacityRatio, 2)}x (${format(estimate.twoCpuPer1000Ms)} vs ${format(estimate.oneCpuPer1000Ms)} ms CPU per 1,000 tokens); this scenario's pace offers at most ${format(estimate.offeredTokensPerSecond, 0)} tokens/s, so it would read ${format(estimate.twoTokensPerSecond, 0)} vs ${format(estimate.oneTokensPerSecond, 0)} (${format(estimate.ratio, 2)}x)`
+        : 'n/a',
+      target: '>= 1.5x',
+      pass: estimate ? estimate.capacityRatio >= 1.5 : null,
+      eachRound: '',
+    });
+    const scaling = sharedCoreScaling(workers);
+    rows.push({
+      scenario: `${name} estimate`,
+      figure: `the same from tokens/s: WORKERS=${workerCount} and WORKERS=1 each on core 0 alone, ${workerCount} x their ratio (median of rounds)`,
+      value: scaling ? `${format(scaling.ratio, 2)}x (on one core, ${workerCount} workers serve ${format(scaling.perCoreRatio, 2)}x what one instance does)` : 'n/a',
+      target: '>= 1.5x',
+      pass: scaling ? scaling.ratio >= 1.5 : null,
+      eachRound: workers.length > 1 ? workers.map((round) => (round.twoOnOneCore && round.one ? `${format(round.twoOnOneCore.load.tokensPerSecond / round.one.load.tokensPerSecond, 2)}x` : 'n/a')).join(', ') : '',
+    });
     const measured = workers.flatMap((round) => [round.one, round.two, round.twoOnOneCore].filter((measure): measure is WorkersMeasurement => measure !== null));
     const bad = measured.reduce((sum, measure) => sum + badTurns(measure.load), 0);
     const missing = measured.reduce((sum, measure) => sum + (measure.eventsMissing ?? Number.POSITIVE_INFINITY), 0);
