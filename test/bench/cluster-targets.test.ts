@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterReport, SplitMeasurement, SplitRound, WorkersMeasurement, WorkersRound } from '../../bench/cluster-measurement.js';
-import { estimateWorkers, evaluateClusterTargets, renderClusterSection } from '../../bench/cluster-report.js';
+import { renderClusterSection } from '../../bench/cluster-report.js';
+import { estimateWorkers, evaluateClusterTargets } from '../../bench/cluster-targets.js';
 import { clusterPlanFor, offeredTokensPerSecond, type SplitScenario, type WorkersScenario } from '../../bench/cluster-scenarios.js';
 
 const [splitScenario, workersScenario] = clusterPlanFor('full') as [SplitScenario, WorkersScenario];
