@@ -38,8 +38,8 @@ export function startChild(options: {
   name: string;
   command: string[];
   env?: Record<string, string>;
-  /** Core to pin to; ignored when taskset is missing. */
-  core?: number;
+  /** Core (or taskset list, `0,1`) to pin to; ignored when taskset is missing. */
+  core?: number | string;
   /** Every stdout and stderr line is appended here. */
   logFile: string;
   stdin?: boolean;

@@ -55,7 +55,7 @@ export function sessionIdOf(prefix: string, index: number): string {
   return `${prefix}-${index}`;
 }
 
-interface Connection {
+export interface Connection {
   socket: WebSocket;
   onFrame: ((frame: Record<string, unknown>, now: number) => void) | null;
   closed: Promise<void>;
@@ -64,7 +64,7 @@ interface Connection {
 }
 
 /** Opens one session socket and resolves once its `session` frame came (null when it failed). */
-function connect(url: string, sessionId: string): Promise<Connection | null> {
+export function connect(url: string, sessionId: string): Promise<Connection | null> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${url}/ws/session/${sessionId}`, { perMessageDeflate: false });
     let settled = false;
@@ -192,7 +192,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-async function closeAll(connections: Array<Connection | null>): Promise<void> {
+export async function closeAll(connections: Array<Connection | null>): Promise<void> {
   await Promise.all(
     connections.map((connection) => {
       if (!connection || connection.isClosed) return Promise.resolve();

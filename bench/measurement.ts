@@ -1,3 +1,4 @@
+import type { ClusterReport } from './cluster-measurement.js';
 import type { LoadResult } from './load-generator.js';
 import type { DatabaseKind, IdleScenario, LoadScenario } from './scenarios.js';
 
@@ -48,5 +49,7 @@ export interface BenchReport {
   openFiles: number;
   notes: string[];
   results: ScenarioResult[];
+  /** The cluster scenarios (run-cluster.ts); null when none was asked for. */
+  cluster?: ClusterReport | null;
   durationSeconds: number;
 }

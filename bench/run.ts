@@ -3,26 +3,25 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFil
 import { arch, cpus, release as kernelRelease, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createBenchDatabase, defaultAdminUrl, dropBenchDatabase, postgresAnswers } from './bench-database.js';
+import { defaultRedisUrl } from './bench-redis.js';
 import { canPin, openFilesLimit, startChild, type Child } from './child-process.js';
-import { modelName, paceDirective } from './fake-answer.js';
-import type { LoadResult } from './load-generator.js';
+import { modelName } from './fake-answer.js';
 import type { BenchReport, IdleMeasurement, LoadMeasurement, ScenarioResult } from './measurement.js';
-import { fetchMetrics, metricValue } from './prometheus-text.js';
-import { readCpuMs, readRssKb, watchPeakRss } from './process-stats.js';
+import { loadCore, measureLoad, serverCore } from './measure-load.js';
+import { readRssKb } from './process-stats.js';
 import { renderMarkdown, roundLabel } from './report.js';
-import { planFor, type DatabaseKind, type IdleScenario, type LoadScenario, type Scenario } from './scenarios.js';
+import { planFor, type DatabaseKind, type IdleScenario, type Scenario } from './scenarios.js';
+import { runClusterScenarios } from './run-cluster.js';
 import { repositoryRoot, startParley, startRelay, type ServerUnderTest } from './servers-under-test.js';
-import { verifyEvents } from './verify-events.js';
 
 /**
- * `npm run bench [-- --quick] [--only REGEX] [--db pglite,postgres] [--profile] [--out DIR]`
+ * `npm run bench [-- --quick] [--only REGEX] [--db pglite,postgres] [--profile] [--out DIR] [--redis-url URL]`
  * Builds the server when dist/ is older than src/, starts the fake model, then for each
  * scenario measures the bare relay and Parley (on each database) with the same load
- * generator, and writes DIR/latest.md and .json, and DIR/<mode>.md and .json (DIR: bench/results).
+ * generator, then the cluster scenarios (run-cluster.ts: PostgreSQL and Redis), and writes
+ * DIR/latest.md and .json, and DIR/<mode>.md and .json (DIR: bench/results).
  * The servers run on core 0, the load generator and the fake model on core 1.
  */
-const serverCore = 0;
-const loadCore = 1;
 
 interface Options {
   mode: 'full' | 'quick' | 'tiny';
@@ -31,6 +30,7 @@ interface Options {
   profile: boolean;
   outDir: string;
   adminUrl: string;
+  redisUrl: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -47,6 +47,7 @@ function parseOptions(argv: string[]): Options {
     profile: argv.includes('--profile'),
     outDir: value('out') ?? join(repositoryRoot, 'bench', 'results'),
     adminUrl: value('admin-url') ?? process.env.BENCH_ADMIN_DATABASE_URL ?? defaultAdminUrl,
+    redisUrl: value('redis-url') ?? process.env.BENCH_REDIS_URL ?? defaultRedisUrl,
   };
 }
 
@@ -82,99 +83,6 @@ function buildServerIfStale(): void {
   say('dist/ is older than src/: npm run build:server');
   const result = spawnSync('npm', ['run', 'build:server'], { cwd: repositoryRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error('npm run build:server failed');
-}
-
-/** A short fast load before measuring, so both servers are measured warm (JIT, pools). */
-const warmUp = { sessions: 20, messages: 3, tokens: 20, delayMs: 0, firstTokenMs: 0 };
-
-async function runLoadGenerator(
-  scenario: Pick<LoadScenario, 'sessions' | 'messages' | 'tokens' | 'delayMs' | 'firstTokenMs' | 'rampMs'>,
-  server: ServerUnderTest,
-  prefix: string,
-  logFile: string,
-  paceDirective?: string,
-): Promise<LoadResult> {
-  const child = startChild({
-    name: 'load-generator',
-    command: [
-      process.execPath,
-      '--import',
-      'tsx',
-      join(repositoryRoot, 'bench', 'load-generator.ts'),
-      '--url', server.wsUrl,
-      '--sessions', String(scenario.sessions),
-      '--messages', String(scenario.messages),
-      '--tokens', String(scenario.tokens),
-      '--prefix', prefix,
-      '--ramp-ms', String(scenario.rampMs),
-      '--turn-timeout-ms', String(120_000 + scenario.firstTokenMs + scenario.tokens * scenario.delayMs * 3),
-      ...(paceDirective ? ['--pace', paceDirective] : []),
-    ],
-    core: loadCore,
-    logFile,
-  });
-  const line = await child.waitForLine(/^RESULT /, 300_000);
-  await child.exited;
-  return JSON.parse(line.slice('RESULT '.length)) as LoadResult;
-}
-
-/** Waits until Parley's writer has nothing left to write, so the database is complete. */
-async function waitForWriter(httpUrl: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const pending = metricValue(await fetchMetrics(httpUrl), 'parley_event_writer_pending');
-    if (pending === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function measureLoad(
-  scenario: LoadScenario,
-  server: ServerUnderTest,
-  kind: { server: 'relay' } | { server: 'parley'; database: DatabaseKind },
-  logFile: string,
-  fakeModelPid: number,
-): Promise<LoadMeasurement> {
-  const prefix = `b${Date.now().toString(36)}${kind.server === 'relay' ? 'r' : kind.database[0]}`;
-  const warm = await runLoadGenerator({ ...warmUp, sessions: Math.min(warmUp.sessions, scenario.sessions), rampMs: 0 }, server, `${prefix}w`, logFile, paceDirective(warmUp));
-  if (warm.outcomes.ok !== warm.turns) throw new Error(`warm-up turns failed: ${JSON.stringify(warm.outcomes)}`);
-  await server.probe();
-  const tripsBefore = server.httpUrl ? metricValue(await fetchMetrics(server.httpUrl), 'parley_event_writer_round_trips') : null;
-  const cpuBefore = await readCpuMs(server.child.pid);
-  const fakeCpuBefore = await readCpuMs(fakeModelPid);
-  const peak = watchPeakRss(server.child.pid);
-  const load = await runLoadGenerator(scenario, server, prefix, logFile);
-  const cpuMs = (await readCpuMs(server.child.pid)) - cpuBefore;
-  const fakeModelCpuMs = (await readCpuMs(fakeModelPid)) - fakeCpuBefore;
-  const peakRssKb = await peak.stop();
-  const probe = await server.probe();
-  const problems: string[] = [];
-  let roundTripsPerTurn: number | null = null;
-  let eventsMissing: number | null = null;
-  if (server.httpUrl) {
-    await waitForWriter(server.httpUrl);
-    const tripsAfter = metricValue(await fetchMetrics(server.httpUrl), 'parley_event_writer_round_trips');
-    if (tripsBefore !== null && tripsAfter !== null) roundTripsPerTurn = Math.round(((tripsAfter - tripsBefore) / load.turns) * 100) / 100;
-    const verified = await verifyEvents({ httpUrl: server.httpUrl, sessionPrefix: prefix, sessions: scenario.sessions, messages: scenario.messages, tokens: scenario.tokens });
-    eventsMissing = verified.missing;
-    problems.push(...verified.examples);
-  }
-  if (load.connectFailures > 0) problems.push(`${load.connectFailures} sessions could not connect`);
-  const bad = load.outcomes.lost + load.outcomes.wrong + load.outcomes.out_of_order;
-  if (bad > 0) problems.push(`turns lost ${load.outcomes.lost}, wrong ${load.outcomes.wrong}, out of order ${load.outcomes.out_of_order}`);
-  if ((load.clientCpuMs + fakeModelCpuMs) / load.durationMs > 0.9) problems.push('the load generator and the fake model used >90% of their core: the load side may be the limit');
-  return {
-    ...kind,
-    load,
-    serverCpuMs: Math.round(cpuMs),
-    fakeModelCpuMs: Math.round(fakeModelCpuMs),
-    cpuPer1000TokensMs: load.tokensDelivered > 0 ? Math.round((cpuMs / (load.tokensDelivered / 1000)) * 10) / 10 : null,
-    peakRssMb: Math.round(peakRssKb / 102.4) / 10,
-    eventLoopDelayMs: probe.eventLoopDelayMs,
-    roundTripsPerTurn,
-    eventsMissing,
-    problems,
-  };
 }
 
 async function holdSessions(server: ServerUnderTest, sessions: number, prefix: string, logFile: string): Promise<{ child: Child; connected: number; connectMs: number }> {
@@ -261,13 +169,14 @@ async function main(): Promise<void> {
 
   // PGlite's first start (initdb, migrations) takes seconds: done once, then copied per run.
   const pgliteTemplate = join(workDir, 'pglite-template');
-  if (databases.includes('pglite')) {
+  if (databases.includes('pglite') && scenarios.length > 0) {
     say('preparing a migrated PGlite data directory');
     const template = await startParley({ database: { kind: 'pglite', dataDir: pgliteTemplate }, modelBaseUrl, model: 'fake', workDir, logFile, core: serverCore });
     await template.child.stop(30_000);
   }
 
   const results: ScenarioResult[] = [];
+  let cluster: BenchReport['cluster'];
   let databaseCounter = 0;
   try {
     for (const { scenario, round } of scenarioRounds(scenarios)) {
@@ -329,6 +238,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    cluster = await runClusterScenarios({ ...options, modelBaseUrl, workDir, logFile, fakeModelPid: fake.pid, say });
   } finally {
     await fake.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -349,6 +259,7 @@ async function main(): Promise<void> {
     openFiles: openFilesLimit(),
     notes,
     results,
+    cluster,
     durationSeconds: Math.round((Date.now() - startedAt) / 1000),
   };
   const markdown = renderMarkdown(report);

@@ -58,8 +58,10 @@ export async function startParley(options: {
   model: string;
   workDir: string;
   logFile: string;
-  core: number;
+  core: number | string;
   cpuProfileDir?: string;
+  /** Settings on top of the benchmark's own (REDIS_URL, WORKERS for the cluster scenarios). */
+  env?: Record<string, string>;
 }): Promise<ServerUnderTest> {
   const port = await freePort();
   const probeFile = join(options.workDir, `probe-parley-${port}.json`);
@@ -91,7 +93,11 @@ export async function startParley(options: {
       // Summaries would call the model after each session; the benchmark measures turns.
       FINALIZE_GRACE_MS: '600000',
       API_TOKEN: '',
+      // One process without Redis unless the scenario says otherwise, whatever the environment or .env holds.
+      REDIS_URL: '',
+      WORKERS: '1',
       BENCH_PROBE_FILE: probeFile,
+      ...options.env,
     },
     core: options.core,
     logFile: options.logFile,
