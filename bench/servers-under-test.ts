@@ -60,6 +60,8 @@ export async function startParley(options: {
   logFile: string;
   core: number;
   cpuProfileDir?: string;
+  /** Called as soon as the process exists, before it answers (the startup-memory scenario watches it). */
+  onSpawn?: (pid: number) => void;
 }): Promise<ServerUnderTest> {
   const port = await freePort();
   const probeFile = join(options.workDir, `probe-parley-${port}.json`);
@@ -96,6 +98,7 @@ export async function startParley(options: {
     core: options.core,
     logFile: options.logFile,
   });
+  options.onSpawn?.(child.pid);
   const httpUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -115,7 +118,14 @@ export async function startParley(options: {
   return { child, wsUrl: `ws://127.0.0.1:${port}`, httpUrl, probe: prober(child, probeFile) };
 }
 
-export async function startRelay(options: { modelBaseUrl: string; model: string; workDir: string; logFile: string; core: number }): Promise<ServerUnderTest> {
+export async function startRelay(options: {
+  modelBaseUrl: string;
+  model: string;
+  workDir: string;
+  logFile: string;
+  core: number;
+  onSpawn?: (pid: number) => void;
+}): Promise<ServerUnderTest> {
   const port = await freePort();
   const probeFile = join(options.workDir, `probe-relay-${port}.json`);
   const child = startChild({
@@ -139,6 +149,7 @@ export async function startRelay(options: { modelBaseUrl: string; model: string;
     core: options.core,
     logFile: options.logFile,
   });
+  options.onSpawn?.(child.pid);
   const line = await child.waitForLine(/^READY /, 30_000);
   return { child, wsUrl: line.slice('READY '.length), httpUrl: null, probe: prober(child, probeFile) };
 }
