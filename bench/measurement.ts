@@ -1,6 +1,6 @@
 import type { ClusterReport } from './cluster-measurement.js';
 import type { LoadResult } from './load-generator.js';
-import type { DatabaseKind, IdleScenario, LoadScenario } from './scenarios.js';
+import type { DatabaseKind, IdleScenario, LoadScenario, StartupScenario } from './scenarios.js';
 
 /** What one server did under one scenario; `database` is absent for the bare relay. */
 export interface LoadMeasurement {
@@ -35,10 +35,31 @@ export interface IdleMeasurement {
   problems: string[];
 }
 
+/** One start of a server, from spawning it to its first answer (Parley: `/health`; the relay: READY). */
+export interface StartFigures {
+  readyMs: number;
+  /** RSS as it first answers, then `settleMs` later. */
+  rssAtReadyKb: number;
+  rssSettledKb: number;
+  settleMs: number;
+  /** Highest RSS of the process and its children (PGlite's initdb) while starting. */
+  peakTreeRssKb: number;
+}
+
+/** A server's first start (fresh data directory or database) and its restart on the same one. */
+export interface StartupMeasurement {
+  server: 'relay' | 'parley';
+  database?: DatabaseKind;
+  first: StartFigures;
+  restart: StartFigures;
+  problems: string[];
+}
+
 /** One round of a scenario (a load scenario may have several, see LoadScenario.rounds). */
 export type ScenarioResult =
   | { scenario: LoadScenario; round: number; relay: LoadMeasurement | null; parley: Partial<Record<DatabaseKind, LoadMeasurement>> }
-  | { scenario: IdleScenario; round: number; relay: IdleMeasurement | null; parley: Partial<Record<DatabaseKind, IdleMeasurement>> };
+  | { scenario: IdleScenario; round: number; relay: IdleMeasurement | null; parley: Partial<Record<DatabaseKind, IdleMeasurement>> }
+  | { scenario: StartupScenario; round: number; relay: StartupMeasurement | null; parley: Partial<Record<DatabaseKind, StartupMeasurement>> };
 
 export interface BenchReport {
   date: string;

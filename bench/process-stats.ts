@@ -20,14 +20,32 @@ export async function readRssKb(pid: number): Promise<number> {
   return match ? Number(match[1]) : 0;
 }
 
-/** Samples RSS every `everyMs` until stopped; returns the peak seen. */
-export function watchPeakRss(pid: number, everyMs = 100): { stop(): Promise<number> } {
+/**
+ * RSS of a process and all its descendants, in KiB (Parley creates PGlite's data directory in
+ * a child process); throws when the process is gone. Descendants come from
+ * /proc/PID/task/PID/children.
+ */
+export async function readTreeRssKb(pid: number): Promise<number> {
+  let children: number[] = [];
+  try {
+    const listed = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    children = listed.split(' ').filter(Boolean).map(Number);
+  } catch {
+    // Gone, or a kernel without the children file: the process alone.
+  }
+  const own = await readRssKb(pid);
+  const below = await Promise.all(children.map((child) => readTreeRssKb(child).catch(() => 0)));
+  return below.reduce((sum, rss) => sum + rss, own);
+}
+
+/** Samples RSS (by `read`) every `everyMs` until stopped; returns the peak seen. */
+export function watchPeakRss(pid: number, everyMs = 100, read: (pid: number) => Promise<number> = readRssKb): { stop(): Promise<number> } {
   let peak = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       try {
-        peak = Math.max(peak, await readRssKb(pid));
+        peak = Math.max(peak, await read(pid));
       } catch {
         return;
       }

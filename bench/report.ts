@@ -1,5 +1,5 @@
 import { renderClusterSection } from './cluster-report.js';
-import type { BenchReport, IdleMeasurement, LoadMeasurement, ScenarioResult } from './measurement.js';
+import type { BenchReport, IdleMeasurement, LoadMeasurement, ScenarioResult, StartFigures, StartupMeasurement } from './measurement.js';
 import { listRounds, middleRound } from './middle-round.js';
 import { format, table } from './report-format.js';
 import type { DatabaseKind } from './scenarios.js';
@@ -79,6 +79,7 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     const slow = pairsOf(pick(report.results, big, 20));
     judge(slow, 'ttft p99 ms', '<= 1.5x relay', (measure) => measure.load.firstTokenMs.p99, ratioRule((ratio) => ratio <= 1.5));
     judge(slow, 'ack p99 ms', '<= 2x relay', (measure) => measure.load.ackMs.p99, ratioRule((ratio) => ratio <= 2));
+    judge(slow, 'server peak RSS MB', '<= 2x relay', (measure) => measure.peakRssMb, ratioRule((ratio) => ratio <= 2));
     judge(pairsOf(pick(report.results, medium, 20)), 'gap per token p99 ms', '<= relay + 5 ms', (measure) => measure.load.gapMs.p99, {
       score: overRelayMs,
       passes: (over) => over <= 5,
@@ -90,6 +91,17 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
     if (idle && idleParley) {
       const relay = idle.relay as IdleMeasurement | null;
       rows.push({ scenario: label(idle), figure: 'KB per idle session', parley: idleParley.perSessionKb, relay: relay?.perSessionKb ?? null, ratio: ratioOf(idleParley.perSessionKb, relay?.perSessionKb), target: '<= 12 KB', pass: idleParley.perSessionKb <= 12 && idleParley.connected === idleParley.sessions, eachRound: '' });
+    }
+    const startup = report.results.filter((result) => result.scenario.kind === 'startup').at(-1);
+    const startupParley = startup?.parley[database] as StartupMeasurement | undefined;
+    if (startup && startupParley) {
+      const relay = startup.relay as StartupMeasurement | null;
+      const limitMb = startupRssTargetMb[database];
+      for (const which of ['first', 'restart'] as const) {
+        const parleyMb = startupParley[which].rssAtReadyKb / 1024;
+        const relayMb = relay ? relay[which].rssAtReadyKb / 1024 : null;
+        rows.push({ scenario: `${label(startup)} (${startNames[which]})`, figure: 'RSS MB right after start', parley: parleyMb, relay: relayMb, ratio: ratioOf(parleyMb, relayMb), target: `<= ${limitMb} MB`, pass: parleyMb <= limitMb, eachRound: '' });
+      }
     }
     const loads = report.results.flatMap((result) => {
       const pair = loadPair(result);
@@ -107,6 +119,10 @@ export function evaluateTargets(report: BenchReport): TargetRow[] {
   }
   return rows;
 }
+
+/** Issue 20: an idle server right after start. */
+const startupRssTargetMb: Record<DatabaseKind, number> = { pglite: 200, postgres: 100 };
+const startNames = { first: 'first start', restart: 'restart' } as const;
 
 /** ` (round 2 of 3)` for a scenario measured in several rounds, else nothing. */
 export function roundLabel(result: Pick<ScenarioResult, 'scenario' | 'round'>): string {
@@ -158,6 +174,29 @@ function idleRows(result: Extract<ScenarioResult, { scenario: { kind: 'idle' } }
   ];
 }
 
+function startupRows(result: Extract<ScenarioResult, { scenario: { kind: 'startup' } }>, database: DatabaseKind): string[][] {
+  const parley = result.parley[database];
+  const relay = result.relay;
+  if (!parley) return [];
+  const megabytes = (kb: number | undefined) => (kb === undefined ? null : kb / 1024);
+  return (['first', 'restart'] as const).flatMap((which) => {
+    const name = `${result.scenario.name} ${database} (${startNames[which]})`;
+    const figures = (measure: StartupMeasurement | null): StartFigures | undefined => measure?.[which];
+    const row = (figure: string, value: (start: StartFigures) => number | null, digits = 1): string[] => {
+      const parleyValue = value(parley[which]);
+      const relayStart = figures(relay);
+      const relayValue = relayStart ? value(relayStart) : null;
+      return [name, figure, format(parleyValue, digits), format(relayValue, digits), format(ratioOf(parleyValue, relayValue), 2)];
+    };
+    return [
+      row('ms to first answer', (start) => start.readyMs, 0),
+      row('RSS MB right after start', (start) => megabytes(start.rssAtReadyKb)),
+      row(`RSS MB ${parley[which].settleMs / 1000} s later`, (start) => megabytes(start.rssSettledKb)),
+      row('peak RSS MB while starting (with children)', (start) => megabytes(start.peakTreeRssKb)),
+    ];
+  });
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const targets = evaluateTargets(report);
   const databases = [...new Set(report.results.flatMap((result) => Object.keys(result.parley) as DatabaseKind[]))];
@@ -165,11 +204,12 @@ export function renderMarkdown(report: BenchReport): string {
   for (const result of report.results) {
     for (const database of databases) {
       if (result.scenario.kind === 'load') details.push(...loadRows(result as Extract<ScenarioResult, { scenario: { kind: 'load' } }>, database));
+      else if (result.scenario.kind === 'startup') details.push(...startupRows(result as Extract<ScenarioResult, { scenario: { kind: 'startup' } }>, database));
       else details.push(...idleRows(result as Extract<ScenarioResult, { scenario: { kind: 'idle' } }>, database));
     }
   }
   const problems = report.results.flatMap((result) =>
-    [result.relay, ...(Object.values(result.parley) as Array<LoadMeasurement | IdleMeasurement>)].flatMap((measure) =>
+    [result.relay, ...(Object.values(result.parley) as Array<LoadMeasurement | IdleMeasurement | StartupMeasurement>)].flatMap((measure) =>
       measure ? measure.problems.map((text: string) => `${result.scenario.name}${roundLabel(result)} ${measure.server}${measure.database ? ` ${measure.database}` : ''}: ${text}`) : [],
     ),
   );

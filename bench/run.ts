@@ -13,6 +13,7 @@ import { renderMarkdown, roundLabel } from './report.js';
 import { planFor, type DatabaseKind, type IdleScenario, type Scenario } from './scenarios.js';
 import { runClusterScenarios } from './run-cluster.js';
 import { repositoryRoot, startParley, startRelay, type ServerUnderTest } from './servers-under-test.js';
+import { measureStartup } from './startup-memory.js';
 
 /**
  * `npm run bench [-- --quick] [--only REGEX] [--db pglite,postgres] [--profile] [--out DIR] [--redis-url URL]`
@@ -136,6 +137,34 @@ async function measureIdle(
   return { measurement, held };
 }
 
+/** The startup-memory scenario: the relay, and Parley on a fresh data directory or database that nothing else used. */
+async function runStartup(
+  result: Extract<ScenarioResult, { scenario: { kind: 'startup' } }>,
+  context: { databases: DatabaseKind[]; adminUrl: string; modelBaseUrl: string; model: string; workDir: string; logFile: string; name: string },
+): Promise<void> {
+  const { modelBaseUrl, model, workDir, logFile } = context;
+  say(`${result.scenario.name}: bare relay`);
+  try {
+    result.relay = await measureStartup(result.scenario, { server: 'relay' }, (onSpawn) => startRelay({ modelBaseUrl, model, workDir, logFile, core: serverCore, onSpawn }));
+  } catch (error) {
+    say(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const database of context.databases) {
+    say(`${result.scenario.name}: Parley on ${database}`);
+    const databaseName = `parley_bench_${context.name}_startup`;
+    const dataDir = join(workDir, `data-startup-${context.name}`);
+    try {
+      const target = database === 'pglite' ? ({ kind: 'pglite', dataDir } as const) : ({ kind: 'postgres', url: await createBenchDatabase(context.adminUrl, databaseName) } as const);
+      result.parley[database] = await measureStartup(result.scenario, { server: 'parley', database }, (onSpawn) => startParley({ database: target, modelBaseUrl, model, workDir, logFile, core: serverCore, onSpawn }));
+    } catch (error) {
+      say(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (database === 'postgres') await dropBenchDatabase(context.adminUrl, databaseName).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const options = parseOptions(process.argv.slice(2));
@@ -184,6 +213,11 @@ async function main(): Promise<void> {
       const result = { scenario, round, relay: null, parley: {} } as ScenarioResult;
       results.push(result);
       const named = `${scenario.name}${roundLabel(result)}`;
+
+      if (scenario.kind === 'startup') {
+        await runStartup(result as Extract<ScenarioResult, { scenario: { kind: 'startup' } }>, { databases, adminUrl: options.adminUrl, modelBaseUrl, model, workDir, logFile, name: `${startedAt}_${databaseCounter++}` });
+        continue;
+      }
 
       say(`${named}: bare relay`);
       const relay = await startRelay({ modelBaseUrl, model, workDir, logFile, core: serverCore });

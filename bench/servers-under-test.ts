@@ -62,6 +62,8 @@ export async function startParley(options: {
   cpuProfileDir?: string;
   /** Settings on top of the benchmark's own (REDIS_URL, WORKERS for the cluster scenarios). */
   env?: Record<string, string>;
+  /** Called as soon as the process exists, before it answers (the startup-memory scenario watches it). */
+  onSpawn?: (pid: number) => void;
 }): Promise<ServerUnderTest> {
   const port = await freePort();
   const probeFile = join(options.workDir, `probe-parley-${port}.json`);
@@ -102,6 +104,7 @@ export async function startParley(options: {
     core: options.core,
     logFile: options.logFile,
   });
+  options.onSpawn?.(child.pid);
   const httpUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -121,7 +124,14 @@ export async function startParley(options: {
   return { child, wsUrl: `ws://127.0.0.1:${port}`, httpUrl, probe: prober(child, probeFile) };
 }
 
-export async function startRelay(options: { modelBaseUrl: string; model: string; workDir: string; logFile: string; core: number }): Promise<ServerUnderTest> {
+export async function startRelay(options: {
+  modelBaseUrl: string;
+  model: string;
+  workDir: string;
+  logFile: string;
+  core: number;
+  onSpawn?: (pid: number) => void;
+}): Promise<ServerUnderTest> {
   const port = await freePort();
   const probeFile = join(options.workDir, `probe-relay-${port}.json`);
   const child = startChild({
@@ -145,6 +155,7 @@ export async function startRelay(options: { modelBaseUrl: string; model: string;
     core: options.core,
     logFile: options.logFile,
   });
+  options.onSpawn?.(child.pid);
   const line = await child.waitForLine(/^READY /, 30_000);
   return { child, wsUrl: line.slice('READY '.length), httpUrl: null, probe: prober(child, probeFile) };
 }

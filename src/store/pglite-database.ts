@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PgliteReply, PgliteRequest, PgliteWorkerData } from './pglite-messages.js';
+import { useBaselineWasmCompiler } from './pglite-options.js';
 import type { Database, Queryable } from './types.js';
 
 export const inMemoryDataDir = 'memory://';
@@ -36,10 +41,12 @@ export class PgliteDatabase implements Database {
 
   /** `dataDir` is created when missing; `memory://` keeps nothing on disk. */
   static async open(dataDir: string): Promise<PgliteDatabase> {
+    useBaselineWasmCompiler();
     let location = dataDir;
     if (dataDir !== inMemoryDataDir) {
       location = resolve(dataDir);
       await mkdir(location, { recursive: true });
+      if (!existsSync(join(location, 'PG_VERSION'))) await createDataDir(location);
     }
     const database = new PgliteDatabase(startWorker({ dataDir: location }));
     try {
@@ -123,6 +130,17 @@ function startWorker(data: PgliteWorkerData): Worker {
     workerData: data,
     resourceLimits: workerLimits,
   });
+}
+
+/** PGlite's initdb in a process of its own (pglite-create-data-dir.ts), so its memory is gone before the server's thread opens the directory. */
+async function createDataDir(location: string): Promise<void> {
+  const script = fileURLToPath(new URL(`./pglite-create-data-dir${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+  const node = import.meta.url.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  const child = spawn(process.execPath, [...node, location], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the embedded database could not create ${location}: ${stderr.trim() || `exit code ${code}`}`);
 }
 
 /** A database error as it crossed the thread: its message, and its SQLSTATE and details as properties. */

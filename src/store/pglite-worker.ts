@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { PgliteReply, PgliteRequest, PgliteWorkerData } from './pglite-messages.js';
+import { pgliteOptions } from './pglite-options.js';
 import { preparedQueries, type PreparedQuery } from './pglite-prepared.js';
 
 /**
@@ -94,7 +95,7 @@ async function handle(pglite: PGlite, prepared: PreparedQuery, request: PgliteRe
 }
 
 try {
-  const pglite = await PGlite.create(dataDir, { parsers: { [types.INT8]: (value: string) => Number(value) } });
+  const pglite = await PGlite.create(dataDir, { ...pgliteOptions, parsers: { [types.INT8]: (value: string) => Number(value) } });
   const prepared = preparedQueries(pglite);
   port.on('message', (request: PgliteRequest) => {
     handle(pglite, prepared, request).then(reply, (error: unknown) => reply({ id: request.id, error: describeError(error) }));

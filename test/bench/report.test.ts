@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchReport, LoadMeasurement, ScenarioResult } from '../../bench/measurement.js';
+import type { BenchReport, LoadMeasurement, ScenarioResult, StartupMeasurement } from '../../bench/measurement.js';
 import { evaluateTargets, renderMarkdown } from '../../bench/report.js';
-import { planFor, type LoadScenario } from '../../bench/scenarios.js';
+import { planFor, type LoadScenario, type StartupScenario } from '../../bench/scenarios.js';
 
 const slowScenario = planFor('full').scenarios.find((scenario) => scenario.name === '1000x20ms') as LoadScenario;
 const gapScenario = planFor('full').scenarios.find((scenario) => scenario.name === '100x20ms') as LoadScenario;
@@ -74,5 +74,30 @@ describe('judging a target over several rounds', () => {
     expect(rows.find((row) => row.figure === 'ttft p99 ms')).toMatchObject({ ratio: 1.56, pass: false, eachRound: '1.6x, 1.56x, 1.2x' });
     expect(rows.find((row) => row.figure === 'gap per token p99 ms')).toMatchObject({ scenario: '100x20ms postgres (round 3 of 3)', parley: 31, relay: 25, pass: false, eachRound: '+7 ms, +2 ms, +6 ms' });
     expect(renderMarkdown(report)).toContain('| 1000x20ms postgres (round 2 of 3) | ttft p99 ms | 780 | 500 | 1.56 | <= 1.5x relay | **FAIL** | 1.6x, 1.56x, 1.2x |');
+  });
+});
+
+describe('an idle server right after start', () => {
+  const start = (rssMb: number) => ({ readyMs: 900, rssAtReadyKb: rssMb * 1024, rssSettledKb: rssMb * 1024, settleMs: 10_000, peakTreeRssKb: rssMb * 1024 });
+  const startup = (server: 'relay' | 'parley', first: number, restart: number, database?: 'pglite' | 'postgres'): StartupMeasurement => ({
+    server,
+    ...(database ? { database } : {}),
+    first: start(first),
+    restart: start(restart),
+    problems: [],
+  });
+
+  it("is judged against its database's own limit, on the first start and on a restart, beside the relay", () => {
+    const scenario = planFor('full').scenarios.find((candidate) => candidate.kind === 'startup') as StartupScenario;
+    const result: ScenarioResult = { scenario, round: 1, relay: startup('relay', 80, 85), parley: { pglite: startup('parley', 210, 190, 'pglite'), postgres: startup('parley', 110, 95, 'postgres') } };
+
+    const rows = evaluateTargets(reportOf([result])).filter((row) => row.figure === 'RSS MB right after start');
+    expect(rows.map((row) => [row.scenario, row.parley, row.relay, row.target, row.pass])).toStrictEqual([
+      ['startup-memory pglite (first start)', 210, 80, '<= 200 MB', false],
+      ['startup-memory pglite (restart)', 190, 85, '<= 200 MB', true],
+      ['startup-memory postgres (first start)', 110, 80, '<= 100 MB', false],
+      ['startup-memory postgres (restart)', 95, 85, '<= 100 MB', true],
+    ]);
+    expect(renderMarkdown(reportOf([result]))).toContain('| startup-memory pglite (restart) | peak RSS MB while starting (with children) | 190 | 85 | 2.24 |');
   });
 });
