@@ -65,8 +65,8 @@ process.on('message', (request: ServerRequest) => {
       case 'stop':
         await app.close();
         reply({ type: 'stopped' });
-        process.disconnect();
-        return;
+        // Its database is dropped next: nothing left in this process may wait for it.
+        process.exit(0);
     }
   })();
 });

@@ -90,6 +90,7 @@ function connect(port: number, sessionId: string): Promise<{ socket: WebSocket; 
       else resolve({ socket, ms, bytes: data.length });
     });
     socket.once('error', reject);
+    socket.once('close', (code, reason) => reject(new Error(`${sessionId}: closed with ${code} ${reason.toString()} before its session frame`)));
   });
 }
 

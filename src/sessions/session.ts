@@ -6,7 +6,7 @@ import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent, SessionStore } from '../store/types.js';
 import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState, type RateLimitVerdict } from './admission.js';
-import { historyWindowStart, recentTurnsStart, type HistoryLimits } from './history-window.js';
+import { frameHistoryStart, historyWindowStart, type HistoryLimits } from './history-window.js';
 import { SeqReservation } from './seq-reservation.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
@@ -208,7 +208,7 @@ export class Session {
   /** The newest completed turns, and whether older ones exist (the client reads them through the events API). */
   #recentHistory(): Pick<SessionFrame, 'history' | 'more_history'> {
     const completed = this.#history.slice(0, this.#turnHistoryStart);
-    const start = recentTurnsStart(completed, this.dependencies.limits.history.frameTurns) ?? 0;
+    const start = frameHistoryStart(completed, this.dependencies.limits.history);
     const more = this.#olderHistory || start > 0;
     return { history: start === 0 ? completed : completed.slice(start), ...(more ? { more_history: true } : {}) };
   }

@@ -13,7 +13,7 @@ import { TestClient } from '../support/test-client.js';
 
 const longTurns = 5_000;
 const budget = 24_000;
-const history = { contextBudgetTokens: budget, frameTurns: defaultFrameTurns };
+const history = { contextBudgetTokens: budget, frameTurns: defaultFrameTurns, frameBytes: 2 * 1024 * 1024 };
 
 /** What the model was asked, turn by turn. */
 const requests: TurnRequest[] = [];

@@ -64,9 +64,10 @@ export class ChatController {
 
   /** Reads the turns before the oldest one shown (the reader scrolled to the top); once at a time. */
   async loadOlder(): Promise<void> {
-    const { olderTurns, turns } = this.store.state;
-    const before = oldestStoredSeq(turns);
-    if ((olderTurns !== 'more' && olderTurns !== 'failed') || before === undefined) return;
+    const { olderTurns, turns, lastSeq } = this.store.state;
+    if (olderTurns !== 'more' && olderTurns !== 'failed') return;
+    // A frame whose newest turn alone was too large for it carries none: everything is older.
+    const before = oldestStoredSeq(turns) ?? lastSeq + 1;
     this.store.dispatch({ type: 'older-loading' });
     try {
       const { history, more } = await loadOlderHistory(this.sessionId, before);
