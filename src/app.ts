@@ -36,6 +36,7 @@ import { createQuotaGate } from './quotas/create-quota-gate.js';
 import { createDatabaseUsageCounter } from './quotas/database-usage-counter.js';
 import { createRedisUsageCounter } from './quotas/redis-usage-counter.js';
 import { defaultCrashLimits } from './sessions/session.js';
+import { defaultFrameTurns, frameBytesFor } from './sessions/history-window.js';
 import { SessionHub } from './sessions/session-hub.js';
 import { isParleyError } from './errors/index.js';
 import { waitAtMost } from './time/wait-at-most.js';
@@ -163,6 +164,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     {
       writer,
       progress,
+      log: store,
       runner,
       estimateUsage,
       quota: createQuotaGate(sharedRedis ? createRedisUsageCounter(sharedRedis.redis, sharedRedis.prefix) : createDatabaseUsageCounter(database), {
@@ -173,6 +175,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         maxMessageChars: settings.MAX_MESSAGE_CHARS,
         ackDeadlineMs: settings.ACK_TIMEOUT_MS,
         backpressure: { softBytes: settings.WS_BUFFER_SOFT_BYTES, hardBytes: settings.WS_BUFFER_HARD_BYTES },
+        history: {
+          contextBudgetTokens: settings.CONTEXT_BUDGET_TOKENS,
+          frameTurns: defaultFrameTurns,
+          frameBytes: frameBytesFor(settings.WS_BUFFER_HARD_BYTES),
+        },
         ...defaultCrashLimits,
       },
       onTurnEnd: (_session, result) => {

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionListFilter } from '../auth/can-access-session.js';
+import { ParleyError } from '../errors/index.js';
 import type { SessionStore } from '../store/types.js';
 import { principalOf } from './access-hook.js';
 import { createSessionOwnershipHook, ownedSessionOf } from './session-access.js';
-import { eventPageSchema, pageQuerySchema, problemSchema, sessionPageSchema, sessionParamsSchema, sessionSchema } from './session-schemas.js';
+import { eventPageSchema, eventsBeforeSchema, pageQuerySchema, problemSchema, sessionPageSchema, sessionParamsSchema, sessionSchema } from './session-schemas.js';
 import { userIdParamSchema } from './user-id-param.js';
 
 const credentialQuery = { token: z.string().optional(), access_token: z.string().optional() };
@@ -44,15 +45,16 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ store: SessionStore }> = asy
   app.get('/api/sessions/:id/events', {
     schema: {
       tags: ['sessions'],
-      summary: "A session's events in order",
+      summary: "A session's events in order; with before, the newest ones below that seq, then older pages",
       params: sessionParamsSchema,
-      querystring: pageQuerySchema.extend(credentialQuery),
+      querystring: pageQuerySchema.extend({ before: eventsBeforeSchema.optional(), ...credentialQuery }),
       response: { 200: eventPageSchema, ...refusals, 404: problemSchema },
     },
   }, async (request) => {
     const { session_id: sessionId } = ownedSessionOf(request);
-    const { limit, cursor } = request.query;
-    const page = await store.listEvents(sessionId, { limit, ...(cursor ? { cursor } : {}) });
+    const { limit, cursor, before } = request.query;
+    if (cursor && before !== undefined) throw new ParleyError('bad_request', 'Pass either before or cursor: a cursor goes on in the direction its first page took.');
+    const page = await store.listEvents(sessionId, { limit, ...(cursor ? { cursor } : {}), ...(before === undefined ? {} : { before }) });
     return { session_id: sessionId, ...page };
   });
 };

@@ -48,9 +48,18 @@ export const eventSchema = z.object({
 
 export const eventPageSchema = z.object({
   session_id: z.string(),
-  events: z.array(eventSchema),
-  next_cursor: z.string().nullable(),
+  events: z.array(eventSchema).describe('In seq order, also on a page going back with before'),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page in the same direction (later events, or older ones after `before`); null when none is left'),
 });
+
+export type EventPageResource = z.infer<typeof eventPageSchema>;
+
+/** `GET /api/sessions/{id}/events?before=SEQ`: the page before a `session` frame's `history` (its `more_history`). */
+export const eventsBeforeSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .describe('Only events with a seq below this, the newest `limit` of them; `next_cursor` then goes back further');
 
 export const sessionParamsSchema = z.object({ id: sessionIdSchema });
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
-import { historyFromEvents } from '../sessions/history-from-events.js';
+import { historyFromEvents } from '../protocol/history-from-events.js';
 import type { LiveSessions } from '../sessions/session-hub.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
 import { computeSessionMetrics } from './session-metrics.js';

@@ -20,6 +20,8 @@ export const systemPrompt =
 
 export interface TurnRequest {
   history: readonly HistoryItem[];
+  /** Older turns exist than `history` holds (a long session keeps the recent ones in memory). */
+  olderOmitted?: boolean;
   signal: AbortSignal;
 }
 
@@ -61,8 +63,8 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
   return {
     provider: primary.provider,
     modelId: primary.modelId,
-    runTurn: ({ history, signal }) => {
-      const budgeted = fitContextBudget(history, settings.CONTEXT_BUDGET_TOKENS, estimateTokens(systemPrompt));
+    runTurn: ({ history, olderOmitted, signal }) => {
+      const budgeted = fitContextBudget(history, settings.CONTEXT_BUDGET_TOKENS, estimateTokens(systemPrompt), olderOmitted);
       return runModelTurn({
         model,
         system: budgeted.condensed === null ? systemPrompt : `${systemPrompt}\n\n${budgeted.condensed}`,

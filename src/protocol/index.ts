@@ -3,3 +3,4 @@ export * from './client-frame.js';
 export * from './server-frame.js';
 export * from './history.js';
 export * from './well-formed-text.js';
+export * from './history-from-events.js';

@@ -12,7 +12,13 @@ export const sessionFrameSchema = z.object({
   session_id: z.string(),
   resumed: z.boolean(),
   last_seq: z.number().int().nonnegative(),
+  /** When resumed: the newest completed turns. */
   history: z.array(historyItemSchema).optional(),
+  /**
+   * True when the session holds turns older than `history` (absent otherwise): read them with
+   * `GET /api/sessions/{id}/events?before=` the seq of `history`'s first item.
+   */
+  more_history: z.boolean().optional(),
   /** Which model answers; never a key. */
   model: z.object({ provider: z.string(), model: z.string() }),
   /** True while a turn runs: frames of it follow (replayed after `after`, then live). */

@@ -35,8 +35,12 @@ export type AdmissionEvent =
       rateLimit: RateLimitVerdict;
       /** The message comes back after its `interrupt` ended the running turn. */
       afterInterrupt?: boolean;
+      /** The seq the log stored this id with, looked up when the id is older than the turns kept in memory. */
+      storedSeq?: number | undefined;
     }
   | { type: 'stored'; id?: string | undefined; seq: number }
+  /** The turns before this seq left memory: their ids are the log's to answer (storedSeq). */
+  | { type: 'forget'; beforeSeq: number }
   | { type: 'not_stored' }
   | { type: 'turn_ended' };
 
@@ -81,6 +85,10 @@ export function admission(state: AdmissionState, event: AdmissionEvent): Admissi
       const acceptedIds = new Map(state.acceptedIds).set(event.id, event.seq);
       return { state: { acceptedIds, phase: 'running' }, decision: null };
     }
+    case 'forget': {
+      const acceptedIds = new Map([...state.acceptedIds].filter(([, seq]) => seq >= event.beforeSeq));
+      return { state: { ...state, acceptedIds }, decision: null };
+    }
     case 'not_stored':
     case 'turn_ended':
       return { state: { ...state, phase: 'idle' }, decision: null };
@@ -99,7 +107,7 @@ function admitMessage(state: AdmissionState, event: Extract<AdmissionEvent, { ty
       message: `The message is ${message.content.length} characters; the limit is ${event.maxMessageChars}.`,
     });
   }
-  const firstSeq = message.id === undefined ? undefined : state.acceptedIds.get(message.id);
+  const firstSeq = message.id === undefined ? undefined : (state.acceptedIds.get(message.id) ?? event.storedSeq);
   if (firstSeq !== undefined) return decide({ type: 'ack_again', seq: firstSeq });
   if (state.phase !== 'idle') {
     if (event.afterInterrupt) {

@@ -7,7 +7,7 @@ import { ParleyError, toParleyError } from '../errors/index.js';
 import type { ClientFrame, MessageFrame } from '../protocol/index.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
 import { waitAtMost } from '../time/wait-at-most.js';
-import { historyFromEvents } from './history-from-events.js';
+import { loadRecentHistory } from './load-recent-history.js';
 import { Session, type SessionDependencies } from './session.js';
 import { Subscriber } from './subscriber.js';
 import { SessionConnection } from './session-connection.js';
@@ -470,11 +470,14 @@ export class SessionHub implements LiveSessions, ClusterHost {
     let loading = this.#loading.get(sessionId);
     if (!loading) {
       loading = (async () => {
-        const [events, seqReservedThrough] = await Promise.all([this.store.loadEvents(sessionId), this.store.readSeqReservation(sessionId)]);
-        const lastSeq = events.reduce((max, event) => Math.max(max, event.seq), 0);
-        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history: historyFromEvents(events) }, this.dependencies);
+        const [recent, seqReservedThrough] = await Promise.all([
+          loadRecentHistory(this.store, sessionId, this.dependencies.limits.history),
+          this.store.readSeqReservation(sessionId),
+        ]);
+        const { lastSeq, history, olderHistory, existed } = recent;
+        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history, olderHistory }, this.dependencies);
         this.#sessions.set(sessionId, session);
-        return { session, existed: events.length > 0 };
+        return { session, existed };
       })().finally(() => this.#loading.delete(sessionId));
       this.#loading.set(sessionId, loading);
     }

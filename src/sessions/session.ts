@@ -1,12 +1,12 @@
 import type { WebSocket } from 'ws';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
-import { toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
+import { historyItemFromEvent, toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
-import type { NewEvent } from '../store/types.js';
+import type { NewEvent, SessionStore } from '../store/types.js';
 import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState, type RateLimitVerdict } from './admission.js';
-import { historyItemFromEvent } from './history-from-events.js';
+import { frameHistoryStart, historyWindowStart, type HistoryLimits } from './history-window.js';
 import { SeqReservation } from './seq-reservation.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
@@ -14,6 +14,8 @@ import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
 export interface SessionDependencies {
   writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
   progress: Pick<SessionProgressWriter, 'reserveSeqs' | 'giveBackSeqs' | 'saveCheckpoint' | 'dropCheckpoint'>;
+  /** The event log, for message ids older than the turns a long session keeps in memory. */
+  log: Pick<SessionStore, 'findMessageSeq'>;
   runner: ModelRunner;
   estimateUsage: EstimateUsage;
   /** Per-user message rate and daily model tokens, shared by every session and instance. */
@@ -27,6 +29,7 @@ export interface SessionDependencies {
      */
     ackDeadlineMs: number;
     backpressure: BackpressureLimits;
+    history: HistoryLimits;
   } & CrashLimits;
   onTurnEnd?: (session: Session, result: TurnResult) => void;
   onSlowConsumer?: () => void;
@@ -81,7 +84,10 @@ export class Session {
   readonly #subscribers = new Set<Subscriber>();
   /** Which messages were stored and whether a turn runs: decided by `admission` alone. */
   #admission: AdmissionState;
+  /** The recent turns (history-window.ts); the log holds the older ones. */
   readonly #history: HistoryItem[];
+  /** The log holds turns older than #history. */
+  #olderHistory: boolean;
   readonly #reservation: SeqReservation<ReplayFrame>;
   /** The last seq handed out, and the last one sent to the sockets (they differ while frames wait for their block). */
   #seq: number;
@@ -115,7 +121,7 @@ export class Session {
    */
   constructor(
     readonly id: string,
-    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[] },
+    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[]; olderHistory?: boolean },
     private readonly dependencies: SessionDependencies,
   ) {
     this.#seq = lastSeqAfterLoad({ lastEventSeq: initial.lastSeq, seqReservedThrough: initial.seqReservedThrough });
@@ -128,6 +134,7 @@ export class Session {
       onHoldTimeout: () => dependencies.onSeqReservationLate?.(id),
     });
     this.#history = initial.history;
+    this.#olderHistory = initial.olderHistory ?? false;
     this.#turnHistoryStart = initial.history.length;
     this.#admission = initialAdmission(initial.history);
   }
@@ -187,7 +194,7 @@ export class Session {
       session_id: this.id,
       resumed: options.resumed,
       last_seq: this.#deliveredSeq,
-      ...(options.resumed ? { history: this.#history.slice(0, this.#turnHistoryStart) } : {}),
+      ...(options.resumed ? this.#recentHistory() : {}),
       model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
       turn_in_progress: !this.idle,
     };
@@ -201,6 +208,14 @@ export class Session {
     else if (turnStart !== undefined) replayAfter = Math.max(after, turnStart - 1);
     else if (sawRecoveredTurn) replayAfter = after;
     return { sessionFrame: options.quiet ? null : JSON.stringify(frame), replayAfter };
+  }
+
+  /** The newest completed turns, and whether older ones exist (the client reads them through the events API). */
+  #recentHistory(): Pick<SessionFrame, 'history' | 'more_history'> {
+    const completed = this.#history.slice(0, this.#turnHistoryStart);
+    const start = frameHistoryStart(completed, this.dependencies.limits.history);
+    const more = this.#olderHistory || start > 0;
+    return { history: start === 0 ? completed : completed.slice(start), ...(more ? { more_history: true } : {}) };
   }
 
   /**
@@ -283,6 +298,8 @@ export class Session {
     const { limits } = this.dependencies;
     const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
     if (rateLimit === null) return;
+    const stored = await this.#olderMessageSeq(frame, from);
+    if (stored === null) return;
     const receivedAt = performance.now();
     const decision = this.#dispatch({
       type: 'message',
@@ -291,6 +308,7 @@ export class Session {
       maxMessageChars: limits.maxMessageChars,
       rateLimit,
       afterInterrupt,
+      storedSeq: stored.seq,
     });
     switch (decision?.type) {
       case 'refuse': {
@@ -327,6 +345,22 @@ export class Session {
         return { allowed: false, code: error.code, message: error.message, ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }) };
       }
       from.send(JSON.stringify(error.toFrame(frame.id)));
+      return null;
+    }
+  }
+
+  /**
+   * The seq of a message id stored before the turns this session keeps in memory (a client
+   * resending a very old message): one probe of the log's message-id index, only for an id
+   * not in memory of a session that forgot some turns. Null when the log did not answer; the
+   * sender has been told.
+   */
+  async #olderMessageSeq(frame: MessageFrame, from: Replier): Promise<{ seq: number | undefined } | null> {
+    if (frame.id === undefined || !this.#olderHistory || this.#admission.acceptedIds.has(frame.id)) return { seq: undefined };
+    try {
+      return { seq: (await this.dependencies.log.findMessageSeq(this.id, frame.id)) ?? undefined };
+    } catch (thrown) {
+      from.send(JSON.stringify(toParleyError(thrown, 'storage_unavailable').toFrame(frame.id)));
       return null;
     }
   }
@@ -373,8 +407,9 @@ export class Session {
     const { progress, limits } = this.dependencies;
     this.#firstTokenPending = true;
     const history = this.#history.slice();
+    const olderOmitted = this.#olderHistory;
     const turn = new Turn(
-      (signal) => this.dependencies.runner.runTurn({ history, signal }),
+      (signal) => this.dependencies.runner.runTurn({ history, olderOmitted, signal }),
       {
         token: (text) => this.#queueToken(text),
         emit: (frame) => this.#emit(frame),
@@ -414,6 +449,7 @@ export class Session {
       // The turn is history now: a reconnecting client gets it there, not as replay.
       this.#lastTurnFrames = this.#turnFrames;
       this.#turnFrames = [];
+      this.#forgetOldTurns();
       this.#turnHistoryStart = this.#history.length;
       this.#chargeTurn(result);
       this.dependencies.onTurnEnd?.(this, result);
@@ -483,8 +519,17 @@ export class Session {
     this.#reservation.pass({ seq: this.#seq, serialized: JSON.stringify(error.toFrame()) });
   }
 
+  /** Memory keeps the turns the model and the `session` frame need; the log holds the rest. */
+  #forgetOldTurns(): void {
+    const start = historyWindowStart(this.#history, this.dependencies.limits.history);
+    if (start === null || start === 0) return;
+    this.#history.splice(0, start);
+    this.#olderHistory = true;
+    this.#dispatch({ type: 'forget', beforeSeq: this.#history[0]!.seq });
+  }
+
   #pushHistory(event: NewEvent): void {
-    const item = historyItemFromEvent({ ...event, id: 0, created_at: new Date().toISOString() });
+    const item = historyItemFromEvent({ ...event, created_at: new Date().toISOString() });
     if (item) this.#history.push(item);
   }
 

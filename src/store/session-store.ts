@@ -160,24 +160,40 @@ export function createSessionStore(database: Database): SessionStore {
       return rows.map(toStoredEvent);
     },
 
-    async listEvents(sessionId, { limit, cursor }) {
+    async listEvents(sessionId, { limit, cursor, before }) {
       const pageSize = pageLimit(limit);
+      // Ids start at 1, so `before` as (seq, 0) leaves out every event of that seq.
+      const from = cursor === undefined ? (before === undefined ? null : { older: true, seq: before, id: 0 }) : decodeEventCursor(cursor);
       const params: unknown[] = [sessionId];
-      let after = '';
-      if (cursor !== undefined) {
-        const [seq, id] = decodeCursor(cursor, isEventCursor);
-        params.push(seq, id);
-        after = `AND (seq, id) > ($2::int8, $3::int8)`;
+      let bound = '';
+      if (from !== null) {
+        params.push(from.seq, from.id);
+        bound = `AND (seq, id) ${from.older ? '<' : '>'} ($2::int8, $3::int8)`;
       }
       params.push(pageSize + 1);
+      const older = from?.older === true;
       const rows = await database.query(
-        `SELECT * FROM session_events WHERE session_id = $1 ${after} ORDER BY seq, id LIMIT $${params.length}`,
+        `SELECT * FROM session_events WHERE session_id = $1 ${bound}
+         ORDER BY ${older ? 'seq DESC, id DESC' : 'seq, id'} LIMIT $${params.length}`,
         params,
       );
       const events = rows.slice(0, pageSize).map(toStoredEvent);
-      const last = events.at(-1);
-      const nextCursor = rows.length > pageSize && last ? encodeCursor([last.seq, last.id]) : null;
+      if (older) events.reverse();
+      // Going back, the next page holds older events: it starts below this page's first.
+      const edge = older ? events[0] : events.at(-1);
+      const nextCursor = rows.length > pageSize && edge ? encodeCursor(older ? ['older', edge.seq, edge.id] : [edge.seq, edge.id]) : null;
       return { events, next_cursor: nextCursor } satisfies EventPage;
+    },
+
+    async findMessageSeq(sessionId, messageId) {
+      // The predicate of session_events_unique_message_id, so this is one probe of that index.
+      const rows = await database.query(
+        `SELECT seq FROM session_events
+         WHERE session_id = $1 AND event_type = 'user_message' AND metadata ? 'message_id' AND metadata->>'message_id' = $2
+         LIMIT 1`,
+        [sessionId, messageId],
+      );
+      return rows[0] ? Number(rows[0].seq) : null;
     },
 
     async appendEvents(events) {
@@ -354,6 +370,8 @@ function pageLimit(limit: number): number {
 
 type SessionCursor = [startTime: string, sessionId: string];
 type EventCursor = [seq: number, id: number];
+/** A page of `before`'s walk back: the events older than this one. */
+type OlderEventCursor = ['older', seq: number, id: number];
 
 function isSessionCursor(value: unknown): value is SessionCursor {
   return (
@@ -365,11 +383,18 @@ function isSessionCursor(value: unknown): value is SessionCursor {
   );
 }
 
-function isEventCursor(value: unknown): value is EventCursor {
-  return Array.isArray(value) && value.length === 2 && value.every((part) => Number.isSafeInteger(part));
+function isEventCursor(value: unknown): value is EventCursor | OlderEventCursor {
+  if (!Array.isArray(value)) return false;
+  const numbers = value[0] === 'older' ? value.slice(1) : value;
+  return numbers.length === 2 && numbers.every((part) => Number.isSafeInteger(part));
 }
 
-function encodeCursor(value: SessionCursor | EventCursor): string {
+function decodeEventCursor(cursor: string): { older: boolean; seq: number; id: number } {
+  const value = decodeCursor(cursor, isEventCursor);
+  return value[0] === 'older' ? { older: true, seq: value[1], id: value[2] } : { older: false, seq: value[0], id: value[1] };
+}
+
+function encodeCursor(value: SessionCursor | EventCursor | OlderEventCursor): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 

@@ -83,6 +83,7 @@ export interface SessionPage {
 
 export interface EventPage {
   events: StoredEvent[];
+  /** Null when nothing is left in the page's direction. */
   next_cursor: string | null;
 }
 
@@ -112,7 +113,14 @@ export interface SessionStore {
   listSessions(options: { limit: number; cursor?: string; userId?: string }): Promise<SessionPage>;
   /** All events of a session in order (seq, then id). */
   loadEvents(sessionId: string): Promise<StoredEvent[]>;
-  listEvents(sessionId: string, options: { limit: number; cursor?: string }): Promise<EventPage>;
+  /**
+   * A page of a session's events in order (seq, then id). Without `cursor`: from the first
+   * event, or with `before`, the newest `limit` events below that seq; `next_cursor` goes on
+   * in the same direction (later events, or older ones for a `before` walk).
+   */
+  listEvents(sessionId: string, options: { limit: number; cursor?: string; before?: number }): Promise<EventPage>;
+  /** The seq of the user message the session stored with this client id, or null. */
+  findMessageSeq(sessionId: string, messageId: string): Promise<number | null>;
   /** One round trip for the whole batch, in the order given. */
   appendEvents(events: readonly NewEvent[]): Promise<void>;
   /** The highest seq the session reserved (0 when it never did). */

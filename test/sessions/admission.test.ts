@@ -65,6 +65,17 @@ describe('admitting a message', () => {
     expect(run(initialAdmission(history), message('hi', { id: 'old-1' })).decisions).toStrictEqual([{ type: 'ack_again', seq: 1 }]);
   });
 
+  it('forgets the ids of turns that left memory, and acks one again with the seq the log found for it', () => {
+    const history: HistoryItem[] = [
+      { type: 'user_message', content: 'old', id: 'old-1', seq: 1, created_at },
+      { type: 'user_message', content: 'recent', id: 'recent-1', seq: 7, created_at },
+    ];
+    const { state } = run(initialAdmission(history), { type: 'forget', beforeSeq: 7 });
+    expect([...state.acceptedIds]).toStrictEqual([['recent-1', 7]]);
+    expect(run(state, message('old', { id: 'old-1' }, { storedSeq: 1 })).decisions).toStrictEqual([{ type: 'ack_again', seq: 1 }]);
+    expect(run(state, message('new', { id: 'new-1' })).decisions).toStrictEqual([{ type: 'accept', seq: 11 }]);
+  });
+
   it('refuses content over the limit with too_large before anything else, even a known id', () => {
     const { state, decisions } = run(idle, message('x'.repeat(101), { id: 'm1' }));
     expect(decisions).toStrictEqual([{ type: 'refuse', code: 'too_large', message: 'The message is 101 characters; the limit is 100.' }]);

@@ -199,6 +199,38 @@ describe.each(databaseVariants)('session store on $kind', (variant) => {
       expect(pages).toStrictEqual([['m1', 'm2', 'm3'], ['m4', 'm5', 'm6'], ['m7']]);
     });
 
+    it('pages back from a seq: the newest events below it first, each page in seq order, until none is left', async () => {
+      await store.appendEvents(Array.from({ length: 7 }, (_, index) => userMessage('talk', index + 1, `m${index + 1}`)));
+      const pages: string[][] = [];
+      let page = await store.listEvents('talk', { limit: 3, before: 7 });
+      pages.push(page.events.map((event) => event.content ?? ''));
+      while (page.next_cursor !== null && pages.length < 10) {
+        page = await store.listEvents('talk', { limit: 3, cursor: page.next_cursor });
+        pages.push(page.events.map((event) => event.content ?? ''));
+      }
+      expect(pages).toStrictEqual([['m4', 'm5', 'm6'], ['m1', 'm2', 'm3']]);
+    });
+
+    it('leaves out every event of the before seq, and keeps apart events sharing a seq across pages', async () => {
+      await store.appendEvents([
+        userMessage('talk', 1, 'question'),
+        { session_id: 'talk', event_type: 'tool_call', content: 'calculator', metadata: {}, seq: 2 },
+        { session_id: 'talk', event_type: 'tool_result', content: 'calculator', metadata: {}, seq: 2 },
+        { session_id: 'talk', event_type: 'assistant_message', content: 'answer', metadata: {}, seq: 3 },
+      ]);
+      expect((await store.listEvents('talk', { limit: 10, before: 3 })).events.map((event) => event.event_type)).toStrictEqual(['user_message', 'tool_call', 'tool_result']);
+      const first = await store.listEvents('talk', { limit: 1, before: 3 });
+      const second = await store.listEvents('talk', { limit: 1, cursor: first.next_cursor! });
+      expect([first, second].map((page) => page.events.map((event) => event.event_type))).toStrictEqual([['tool_result'], ['tool_call']]);
+    });
+
+    it('finds the seq of a stored message by its client id, and nothing for an id never sent', async () => {
+      await store.appendEvents([userMessage('talk', 1, 'first', 'client-1'), userMessage('talk', 3, 'second', 'client-2'), userMessage('other', 5, 'elsewhere', 'client-3')]);
+      expect(await store.findMessageSeq('talk', 'client-2')).toBe(3);
+      expect(await store.findMessageSeq('talk', 'client-3')).toBeNull();
+      expect(await store.findMessageSeq('talk', 'never')).toBeNull();
+    });
+
     it('stores a user message once when its client id comes again', async () => {
       await store.appendEvents([userMessage('talk', 1, 'hello', 'client-1')]);
       await store.appendEvents([userMessage('talk', 2, 'hello again', 'client-1'), userMessage('other', 1, 'same id, other session', 'client-1')]);

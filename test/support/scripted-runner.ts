@@ -1,16 +1,17 @@
-import type { ModelRunner } from '../../src/llm/model-runner.js';
+import type { ModelRunner, TurnRequest } from '../../src/llm/model-runner.js';
 import type { TurnEvent } from '../../src/llm/turn-event.js';
 import { ParleyError } from '../../src/errors/index.js';
 
 /**
  * A model runner that plays a script: for fault tests where the real providers' behaviour
- * is not the subject (a model failing mid-answer, a model flooding a slow client).
+ * is not the subject (a model failing mid-answer, a model flooding a slow client). The script
+ * also sees the request, to check what the session gives the model.
  */
-export function scriptedRunner(script: (signal: AbortSignal) => AsyncGenerator<TurnEvent>): ModelRunner {
+export function scriptedRunner(script: (signal: AbortSignal, request: TurnRequest) => AsyncGenerator<TurnEvent>): ModelRunner {
   return {
     provider: 'scripted',
     modelId: 'script',
-    runTurn: ({ signal }) => script(signal),
+    runTurn: (request) => script(request.signal, request),
     summarize: () => Promise.resolve({ summary: 'scripted summary', method: 'extractive' }),
     describe: () => ({ provider: 'scripted', model: 'script' }),
   };

@@ -211,6 +211,53 @@ describe('the chat reducer', () => {
   });
 });
 
+describe('a long conversation', () => {
+  const turn = (index: number): HistoryItem[] => [
+    { type: 'user_message', content: `question ${index}`, id: `m${index}`, seq: index * 10 + 1, created_at: at },
+    { type: 'assistant_message', content: `answer ${index}`, status: 'complete', seq: index * 10 + 10, created_at: at },
+  ];
+  const turns = (from: number, to: number) => Array.from({ length: to - from }, (_, offset) => turn(from + offset)).flat();
+  const users = (state: ChatState) => state.turns.map((chatTurn) => chatTurn.user?.content);
+
+  it('shows the newest turns of the session frame and knows older ones exist', () => {
+    const state = run(frames(session({ resumed: true, last_seq: 100, history: turns(5, 10), more_history: true })));
+    expect(users(state)).toStrictEqual(['question 5', 'question 6', 'question 7', 'question 8', 'question 9']);
+    expect(state.olderTurns).toBe('more');
+  });
+
+  it('knows nothing older exists when the frame carries the whole conversation', () => {
+    expect(run(frames(session({ resumed: true, last_seq: 20, history: turns(0, 2) }))).olderTurns).toBe('none');
+  });
+
+  it('puts older turns read through the events API above the ones shown, once, and stops when none are left', () => {
+    const shown = run(frames(session({ resumed: true, last_seq: 100, history: turns(5, 10), more_history: true })));
+    const loading = chatReducer(shown, { type: 'older-loading' });
+    expect(loading.olderTurns).toBe('loading');
+    const page = chatReducer(loading, { type: 'older-loaded', history: turns(2, 6), more: true });
+    expect(users(page)).toStrictEqual(['question 2', 'question 3', 'question 4', 'question 5', 'question 6', 'question 7', 'question 8', 'question 9']);
+    expect(page.olderTurns).toBe('more');
+    const last = chatReducer(page, { type: 'older-loaded', history: turns(0, 2), more: false });
+    expect(users(last).slice(0, 3)).toStrictEqual(['question 0', 'question 1', 'question 2']);
+    expect(last.olderTurns).toBe('none');
+    expect(last.lastSeq).toBe(100);
+  });
+
+  it('keeps the older turns it read across a reconnect whose history starts later', () => {
+    const read = run([
+      ...frames(session({ resumed: true, last_seq: 100, history: turns(5, 10), more_history: true })),
+      { type: 'older-loaded', history: turns(3, 5), more: true },
+    ]);
+    const reconnected = chatReducer(read, { type: 'frame', frame: session({ resumed: true, last_seq: 110, history: turns(6, 11), more_history: true }) });
+    expect(users(reconnected)).toStrictEqual(['question 3', 'question 4', 'question 5', 'question 6', 'question 7', 'question 8', 'question 9', 'question 10']);
+    expect(reconnected.olderTurns).toBe('more');
+  });
+
+  it('offers to try again when older turns could not be read', () => {
+    const shown = run(frames(session({ resumed: true, last_seq: 100, history: turns(5, 10), more_history: true })));
+    expect(run([{ type: 'older-loading' }, { type: 'older-failed' }], shown).olderTurns).toBe('failed');
+  });
+});
+
 describe('the reconnect delay', () => {
   it('doubles from half a second up to fifteen seconds, with jitter in the upper half', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 10].map((attempt) => reconnectDelay(attempt, () => 1))).toStrictEqual([500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);

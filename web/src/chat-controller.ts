@@ -1,4 +1,6 @@
+import { loadOlderHistory } from './api/sessions-api.js';
 import { SessionSocket, type SocketRefusal } from './connection/session-socket.js';
+import { oldestStoredSeq } from './state/chat-reducer.js';
 import { initialChatState } from './state/chat-state.js';
 import { ChatStore } from './state/chat-store.js';
 import { randomId } from './state/random-id.js';
@@ -58,6 +60,21 @@ export class ChatController {
 
   cancel(): void {
     this.#socket.send({ type: 'cancel' });
+  }
+
+  /** Reads the turns before the oldest one shown (the reader scrolled to the top); once at a time. */
+  async loadOlder(): Promise<void> {
+    const { olderTurns, turns, lastSeq } = this.store.state;
+    if (olderTurns !== 'more' && olderTurns !== 'failed') return;
+    // A frame whose newest turn alone was too large for it carries none: everything is older.
+    const before = oldestStoredSeq(turns) ?? lastSeq + 1;
+    this.store.dispatch({ type: 'older-loading' });
+    try {
+      const { history, more } = await loadOlderHistory(this.sessionId, before);
+      this.store.dispatch({ type: 'older-loaded', history, more });
+    } catch {
+      this.store.dispatch({ type: 'older-failed' });
+    }
   }
 
   #resendPending(): void {

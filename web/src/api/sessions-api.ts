@@ -1,7 +1,10 @@
 /** The REST side of the server (CONTRACT.md): the sessions list, one session, health. */
 
 // The shapes come from the server's own zod schemas (types only: nothing of zod is bundled).
-import type { SessionPageResource, SessionResource } from '../../../src/http/session-schemas.js';
+import type { EventPageResource, SessionPageResource, SessionResource } from '../../../src/http/session-schemas.js';
+import type { HistoryItem } from '../../../src/protocol/history.js';
+// The server's own conversion from events to history items (plain code, no zod).
+import { historyFromEvents } from '../../../src/protocol/history-from-events.js';
 import { pageAuth } from '../auth/page-auth-instance.js';
 import { readProblem } from './read-problem.js';
 
@@ -20,6 +23,27 @@ export async function getSession(sessionId: string): Promise<SessionSummary | nu
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`The server answered ${response.status}`);
   return (await response.json()) as SessionSummary;
+}
+
+/** Events per request going back: the most the server gives. */
+const olderPageEvents = 200;
+
+/**
+ * The whole turns before `beforeSeq` (a `session` frame's `more_history`), as history items;
+ * `more`: older ones exist. Goes back page by page until one holds the start of a turn.
+ */
+export async function loadOlderHistory(sessionId: string, beforeSeq: number): Promise<{ history: HistoryItem[]; more: boolean }> {
+  const path = `/api/sessions/${encodeURIComponent(sessionId)}/events`;
+  let query = new URLSearchParams({ limit: String(olderPageEvents), before: String(beforeSeq) });
+  let events: EventPageResource['events'] = [];
+  for (;;) {
+    const page = await getJson<EventPageResource>(`${path}?${query}`);
+    events = [...page.events, ...events];
+    // A turn's first events may be on the next page back: they come with it, next time.
+    const start = page.next_cursor === null ? 0 : events.findIndex((event) => event.event_type === 'user_message');
+    if (start >= 0) return { history: historyFromEvents(events.slice(start)), more: page.next_cursor !== null };
+    query = new URLSearchParams({ limit: String(olderPageEvents), cursor: page.next_cursor! });
+  }
 }
 
 async function getJson<T>(path: string): Promise<T> {

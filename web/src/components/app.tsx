@@ -107,8 +107,10 @@ export function App({ auth, view }: Props) {
     open(created);
   }, [open]);
   const stop = useCallback(() => controller.cancel(), [controller]);
-  const firstMessage = state.turns.find((turn) => turn.user)?.user?.content;
-  const title = firstMessage ? firstLine(firstMessage) : details?.summary ? firstLine(details.summary) : 'New conversation';
+  const loadOlder = useCallback(() => void controller.loadOlder(), [controller]);
+  // The first message shown is the conversation's first only once no older turns are left to read.
+  const firstMessage = state.olderTurns === 'none' ? state.turns.find((turn) => turn.user)?.user?.content : undefined;
+  const title = firstMessage ? firstLine(firstMessage) : details?.summary ? firstLine(details.summary) : state.olderTurns === 'none' ? 'New conversation' : 'Conversation';
   const empty = state.loaded && state.turns.length === 0;
 
   return (
@@ -158,7 +160,7 @@ export function App({ auth, view }: Props) {
             <button type="button" class="link-button" onClick={() => controller.store.dispatch({ type: 'dismiss-notice' })}>Dismiss</button>
           </div>
         ) : null}
-        <ChatLog turns={state.turns} onRetry={(id) => controller.retry(id)}>
+        <ChatLog turns={state.turns} onRetry={(id) => controller.retry(id)} olderTurns={state.olderTurns} onLoadOlder={loadOlder}>
           {details ? <SessionDetails session={details} /> : null}
           {state.model?.provider === 'offline' ? <ModelNote open={empty} /> : null}
           {!state.loaded ? <p class="loading muted">Opening the conversation…</p> : null}

@@ -1,4 +1,4 @@
-import type { DoneFrame, ErrorFrame, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
+import type { DoneFrame, ErrorFrame, HistoryItem, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
 import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnError, TurnStatus } from './chat-state.js';
 import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
 
@@ -8,7 +8,12 @@ export type ChatAction =
   /** The user chose to retry a message that was not sent. */
   | { type: 'retry'; id: string }
   | { type: 'connection'; status: ConnectionStatus }
-  | { type: 'dismiss-notice' };
+  | { type: 'dismiss-notice' }
+  /** Older turns are being read through the events API (the page was scrolled to the top). */
+  | { type: 'older-loading' }
+  /** They came: whole turns before the oldest the page holds; `more`: older ones still exist. */
+  | { type: 'older-loaded'; history: HistoryItem[]; more: boolean }
+  | { type: 'older-failed' };
 
 /**
  * The page's whole protocol logic: frames and user actions in, view state out. Pure, so
@@ -33,7 +38,25 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, connection: action.status };
     case 'dismiss-notice':
       return { ...state, notice: null };
+    case 'older-loading':
+      return { ...state, olderTurns: 'loading' };
+    case 'older-loaded':
+      return applyOlder(state, action.history, action.more);
+    case 'older-failed':
+      return { ...state, olderTurns: 'failed' };
   }
+}
+
+/** The seq of the oldest turn the server stored that the page holds; undefined when none. */
+export function oldestStoredSeq(turns: readonly ChatTurn[]): number | undefined {
+  return turns.find((turn) => turn.user?.seq !== undefined)?.user?.seq;
+}
+
+/** Turns read while a reconnect replaced the newer ones: only those older than what the page holds go in. */
+function applyOlder(state: ChatState, history: readonly HistoryItem[], more: boolean): ChatState {
+  const oldest = oldestStoredSeq(state.turns);
+  const older = turnsFromHistory(history).filter((turn) => oldest === undefined || (turn.user?.seq ?? Infinity) < oldest);
+  return { ...state, turns: [...older, ...state.turns], olderTurns: more ? 'more' : 'none' };
 }
 
 function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
@@ -96,25 +119,33 @@ function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
 }
 
 /**
- * A (re)connection. Completed turns come from history; what this page holds past the
- * history (the turn in progress, up to lastSeq) stays, and the replayed frames after
- * lastSeq continue it. Messages not acked yet stay pending (the controller resends them).
+ * A (re)connection. Completed turns come from history (the newest of them, when the frame
+ * says `more_history`); what this page holds past the history (the turn in progress, up to
+ * lastSeq) stays, and the replayed frames after lastSeq continue it; so do older turns it
+ * read before the history's first. Messages not acked yet stay pending (the controller
+ * resends them).
  */
 function applySession(state: ChatState, frame: SessionFrame): ChatState {
   const history = frame.history ?? [];
   const historyTurns = turnsFromHistory(history);
   const historySeq = lastSeqOf(history);
+  const firstSeq = history[0]?.seq;
   const storedIds = new Set(history.flatMap((item) => (item.type === 'user_message' && item.id !== undefined ? [item.id] : [])));
   // The server knows less than this page did (a new session under this id): start over.
   const serverForgot = frame.last_seq < state.lastSeq;
+  // Older turns this page read (scrolled up) stay when the history now starts after them.
+  const isOlder = (startSeq: number) => frame.more_history === true && firstSeq !== undefined && startSeq < firstSeq;
   const kept = state.turns.filter((turn) => {
     if (turn.user?.id !== undefined && storedIds.has(turn.user.id)) return false;
     if (turn.user?.state === 'pending' || turn.user?.state === 'failed') return true;
     if (serverForgot) return false;
     const startSeq = turn.user?.seq;
-    return startSeq !== undefined && startSeq > historySeq;
+    return startSeq !== undefined && (startSeq > historySeq || isOlder(startSeq));
   });
-  const turns = [...historyTurns, ...kept].map((turn) =>
+  const older = kept.filter((turn) => turn.user?.state === 'stored' && isOlder(turn.user.seq!));
+  const newer = kept.filter((turn) => !older.includes(turn));
+  const olderTurns = older.length > 0 || state.olderTurns === 'loading' ? state.olderTurns : frame.more_history ? 'more' : 'none';
+  const turns = [...older, ...historyTurns, ...newer].map((turn) =>
     !frame.turn_in_progress && turn.status === 'streaming' ? { ...turn, status: 'interrupted' as const } : turn,
   );
   return {
@@ -125,6 +156,7 @@ function applySession(state: ChatState, frame: SessionFrame): ChatState {
     turns,
     lastSeq: serverForgot ? historySeq : Math.max(state.lastSeq, historySeq),
     turnInProgress: frame.turn_in_progress,
+    olderTurns,
     notice: state.notice !== null && goneOnReconnect.has(state.notice.code) ? null : state.notice,
   };
 }

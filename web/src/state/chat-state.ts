@@ -78,7 +78,14 @@ export interface ChatState {
   lastSeq: number;
   turnInProgress: boolean;
   notice: Notice | null;
+  /**
+   * Turns older than the page holds: `none`, `more` (the server has some: read them through
+   * the events API), `loading`, or `failed` (the page offers to try again).
+   */
+  olderTurns: OlderTurns;
 }
+
+export type OlderTurns = 'none' | 'more' | 'loading' | 'failed';
 
 export function initialChatState(sessionId: string): ChatState {
   return {
@@ -90,5 +97,6 @@ export function initialChatState(sessionId: string): ChatState {
     lastSeq: -1,
     turnInProgress: false,
     notice: null,
+    olderTurns: 'none',
   };
 }

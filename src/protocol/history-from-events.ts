@@ -1,8 +1,19 @@
-import type { HistoryItem, TurnStatus } from '../protocol/index.js';
-import type { StoredEvent } from '../store/types.js';
+import type { HistoryItem, TurnStatus } from './history.js';
+
+/**
+ * An event of the log as the store returns it and `GET /api/sessions/{id}/events` sends it:
+ * the server and the web page rebuild the conversation from it the same way.
+ */
+export interface LoggedEvent {
+  event_type: string;
+  content: string | null;
+  metadata: Record<string, unknown>;
+  seq: number;
+  created_at: string;
+}
 
 /** The conversation a client sees (and the model is given), rebuilt from stored events. */
-export function historyFromEvents(events: readonly StoredEvent[]): HistoryItem[] {
+export function historyFromEvents(events: readonly LoggedEvent[]): HistoryItem[] {
   const history: HistoryItem[] = [];
   for (const event of events) {
     const item = historyItemFromEvent(event);
@@ -11,7 +22,7 @@ export function historyFromEvents(events: readonly StoredEvent[]): HistoryItem[]
   return history;
 }
 
-export function historyItemFromEvent(event: StoredEvent): HistoryItem | null {
+export function historyItemFromEvent(event: LoggedEvent): HistoryItem | null {
   const metadata = event.metadata;
   const base = { seq: event.seq, created_at: event.created_at };
   switch (event.event_type) {
