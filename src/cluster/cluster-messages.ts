@@ -62,6 +62,31 @@ export interface MirroredFrame {
   serialized: string;
 }
 
+/**
+ * Every frame one owner mirrored to one follower instance in one event-loop turn, as one
+ * message on that instance's channel: `F`, then a line per frame, `<session id> <frame>`.
+ * JSON text holds no raw newline and session ids no space, so neither needs escaping.
+ */
+export const frameBundleMark = 'F\n';
+
+export function encodeFrameBundle(records: readonly string[]): string {
+  return frameBundleMark + records.join('\n');
+}
+
+export function frameRecord(sessionId: string, frame: MirroredFrame): string {
+  return `${sessionId} ${encodeMirroredFrame(frame)}`;
+}
+
+export function decodeFrameBundle(text: string): Array<{ sessionId: string; frame: MirroredFrame }> {
+  const frames: Array<{ sessionId: string; frame: MirroredFrame }> = [];
+  for (const line of text.slice(frameBundleMark.length).split('\n')) {
+    const space = line.indexOf(' ');
+    const frame = space > 0 ? decodeMirroredFrame(line.slice(space + 1)) : null;
+    if (frame) frames.push({ sessionId: line.slice(0, space), frame });
+  }
+  return frames;
+}
+
 /** The owner gave the session up (shutdown, finalized): followers claim it. */
 export const releasedNotice = 'x';
 

@@ -9,7 +9,9 @@ import { RedisBatch } from '../redis/redis-batch.js';
 import { ClusterBus } from './cluster-bus.js';
 import {
   decodeInstanceMessage,
-  decodeMirroredFrame,
+  decodeFrameBundle,
+  encodeFrameBundle,
+  frameBundleMark,
   encodeInstanceMessage,
   parseStreamId,
   releasedNotice,
@@ -74,6 +76,8 @@ export class ClusterNode {
   readonly #bus: ClusterBus;
   /** Every mirrored frame of one event-loop turn, in one pipeline. */
   readonly #batch: RedisBatch;
+  /** This turn's frames for each follower instance, published as one message each when the batch goes. */
+  readonly #outbox = new Map<string, string[]>();
   #stopping = false;
   readonly #mirrors = new Map<string, SessionMirror>();
   readonly #welcomes = new Map<string, { resolve: (message: Extract<InstanceMessage, { t: 'welcome' }>) => void }>();
@@ -109,7 +113,14 @@ export class ClusterNode {
       },
       (error) => this.#warnOnce('renew', error, 'lease renewal failed; retrying'),
     );
-    this.#batch = new RedisBatch(redis, (error) => this.#warnOnce('mirror', error, 'mirroring frames to other instances failed'));
+    this.#batch = new RedisBatch(
+      redis,
+      (error) => this.#warnOnce('mirror', error, 'mirroring frames to other instances failed'),
+      (commands) => {
+        for (const [instanceId, records] of this.#outbox) commands.publish(this.keys.instanceChannel(instanceId), encodeFrameBundle(records));
+        this.#outbox.clear();
+      },
+    );
     this.#bus = new ClusterBus(subscriber, redis, (error) => this.#warnOnce('subscriber', error, 'Redis subscriber error'));
     this.#watchEveryMs = timing.renewEveryMs;
     this.#redisUp = redis.status === 'ready';
@@ -208,12 +219,9 @@ export class ClusterNode {
     // Held back from here: live frames wait until the catch-up below has been sent.
     remote.add(member);
     const channel = this.keys.sessionChannel(remote.sessionId);
+    // Frames come on this instance's own channel; the session's tells when its owner lets go.
     await this.#bus.subscribe(channel, (text) => {
-      if (text === releasedNotice) return this.#host?.ownerGone(remote.sessionId);
-      const frame = decodeMirroredFrame(text);
-      if (!frame) return;
-      this.metrics.fanoutLag(Math.max(0, Date.now() - frame.sentAt) / 1000);
-      this.#host?.followedSession(remote.sessionId)?.frame(frame);
+      if (text === releasedNotice) this.#host?.ownerGone(remote.sessionId);
     });
     const req = randomBytes(8).toString('hex');
     const answered = new Promise<Extract<InstanceMessage, { t: 'welcome' }> | null>((resolve) => {
@@ -305,6 +313,7 @@ export class ClusterNode {
   // --- The owner's side ---
 
   #onInstanceMessage(text: string): void {
+    if (text.startsWith(frameBundleMark)) return this.#onFrames(text);
     const message = decodeInstanceMessage(text);
     const host = this.#host;
     if (!message || !host) return;
@@ -337,6 +346,14 @@ export class ClusterNode {
     }
   }
 
+  #onFrames(text: string): void {
+    const now = Date.now();
+    for (const { sessionId, frame } of decodeFrameBundle(text)) {
+      this.metrics.fanoutLag(Math.max(0, now - frame.sentAt) / 1000);
+      this.#host?.followedSession(sessionId)?.frame(frame);
+    }
+  }
+
   async #welcome(request: Extract<InstanceMessage, { t: 'follow' }>, host: ClusterHost): Promise<void> {
     const session = this.leases.holds(request.session) ? await host.sessionToServe(request.session) : undefined;
     if (!session) {
@@ -348,7 +365,11 @@ export class ClusterNode {
     }
     let mirror = this.#mirrors.get(request.session);
     if (!mirror) {
-      mirror = new SessionMirror(request.session, this.#batch, this.keys);
+      mirror = new SessionMirror(request.session, this.#batch, this.keys, (instanceId, record) => {
+        const records = this.#outbox.get(instanceId);
+        if (records) records.push(record);
+        else this.#outbox.set(instanceId, [record]);
+      });
       this.#mirrors.set(request.session, mirror);
       session.setMirror(mirror);
     }

@@ -1,6 +1,6 @@
 import type { RedisBatch } from '../redis/redis-batch.js';
 import type { ClusterKeys } from './cluster-keys.js';
-import { encodeMirroredFrame, streamId } from './cluster-messages.js';
+import { frameRecord, streamId } from './cluster-messages.js';
 
 /** A frame as the session delivered it: numbered and serialized once. */
 export interface DeliveredFrame {
@@ -29,6 +29,8 @@ export class SessionMirror {
     readonly sessionId: string,
     private readonly batch: RedisBatch,
     private readonly keys: ClusterKeys,
+    /** Queues a frame for a follower instance: one message per instance per event-loop turn. */
+    private readonly sendTo: (instanceId: string, record: string) => void,
   ) {}
 
   /** The last frame mirrored. */
@@ -89,7 +91,8 @@ export class SessionMirror {
     if (firstOfTurn) commands.del(key);
     commands.xadd(key, 'MAXLEN', '~', streamMaxFrames, streamId(id), 'f', frame.serialized);
     if (firstOfTurn) commands.pexpire(key, streamTtlMs);
-    commands.publish(this.keys.sessionChannel(this.sessionId), encodeMirroredFrame({ ...id, sentAt: Date.now(), serialized: frame.serialized }));
+    const record = frameRecord(this.sessionId, { ...id, sentAt: Date.now(), serialized: frame.serialized });
+    for (const instanceId of this.#followers.keys()) this.sendTo(instanceId, record);
   }
 
   #nextId(seq: number): { seq: number; k: number } {

@@ -12,6 +12,8 @@ export class RedisBatch {
   constructor(
     private readonly redis: Redis,
     private readonly onError: (error: unknown) => void,
+    /** Adds what was gathered for this turn as whole commands, just before they go. */
+    private readonly beforeFlush: (commands: ChainableCommander) => void = () => undefined,
   ) {}
 
   get commands(): ChainableCommander {
@@ -25,6 +27,8 @@ export class RedisBatch {
   readonly flush = (): void => {
     const pipeline = this.#pipeline;
     this.#pipeline = null;
-    pipeline?.exec().catch(this.onError);
+    if (pipeline === null) return;
+    this.beforeFlush(pipeline);
+    pipeline.exec().catch(this.onError);
   };
 }
