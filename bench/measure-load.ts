@@ -8,6 +8,7 @@ import { readCpuMs, watchPeakRss } from './process-stats.js';
 import type { DatabaseKind, LoadScenario } from './scenarios.js';
 import { repositoryRoot, type ServerUnderTest } from './servers-under-test.js';
 import { verifyEvents } from './verify-events.js';
+import { loadArguments, loadProblems } from './load-checks.js';
 
 /**
  * One load measured against one server: a warm-up, then the load generator on its own core,
@@ -35,13 +36,7 @@ export async function runLoadGenerator(
       'tsx',
       join(repositoryRoot, 'bench', 'load-generator.ts'),
       '--url', server.wsUrl,
-      '--sessions', String(scenario.sessions),
-      '--messages', String(scenario.messages),
-      '--tokens', String(scenario.tokens),
-      '--prefix', prefix,
-      '--ramp-ms', String(scenario.rampMs),
-      '--turn-timeout-ms', String(120_000 + scenario.firstTokenMs + scenario.tokens * scenario.delayMs * 3),
-      ...(paceDirective ? ['--pace', paceDirective] : []),
+      ...loadArguments(scenario, prefix, paceDirective),
     ],
     core: loadCore,
     logFile,
@@ -92,10 +87,7 @@ export async function measureLoad(
     eventsMissing = verified.missing;
     problems.push(...verified.examples);
   }
-  if (load.connectFailures > 0) problems.push(`${load.connectFailures} sessions could not connect`);
-  const bad = load.outcomes.lost + load.outcomes.wrong + load.outcomes.out_of_order;
-  if (bad > 0) problems.push(`turns lost ${load.outcomes.lost}, wrong ${load.outcomes.wrong}, out of order ${load.outcomes.out_of_order}`);
-  if ((load.clientCpuMs + fakeModelCpuMs) / load.durationMs > 0.9) problems.push('the load generator and the fake model used >90% of their core: the load side may be the limit');
+  problems.push(...loadProblems(load, fakeModelCpuMs));
   return {
     ...kind,
     load,

@@ -9,6 +9,7 @@ import { fetchMetrics, metricValue } from './prometheus-text.js';
 import { readCpuMs, readRssKb } from './process-stats.js';
 import { repositoryRoot, type ServerUnderTest } from './servers-under-test.js';
 import type { SplitLoadResult } from './split-load-generator.js';
+import { loadArguments, loadProblems } from './load-checks.js';
 import { verifyEvents } from './verify-events.js';
 
 /**
@@ -33,13 +34,7 @@ function runSplitLoadGenerator(
       join(repositoryRoot, 'bench', 'split-load-generator.ts'),
       '--url-a', urls.a,
       '--url-b', urls.b,
-      '--sessions', String(scenario.sessions),
-      '--messages', String(scenario.messages),
-      '--tokens', String(scenario.tokens),
-      '--prefix', prefix,
-      '--ramp-ms', String(scenario.rampMs),
-      '--turn-timeout-ms', String(120_000 + scenario.firstTokenMs + scenario.tokens * scenario.delayMs * 3),
-      ...(pace ? ['--pace', pace] : []),
+      ...loadArguments(scenario, prefix, pace),
     ],
     core: loadCore,
     logFile,
@@ -107,11 +102,8 @@ export async function measureSplit(options: {
   for (const server of servers) await waitForWriter(server.httpUrl!);
   const verified = await verifyEvents({ httpUrl: servers[0]!.httpUrl!, sessionPrefix: prefix, sessions: scenario.sessions, messages: scenario.messages, tokens: scenario.tokens });
   problems.push(...verified.examples);
-  if (load.connectFailures > 0) problems.push(`${load.connectFailures} sessions could not connect both sockets`);
-  const bad = load.outcomes.lost + load.outcomes.wrong + load.outcomes.out_of_order;
-  if (bad > 0) problems.push(`turns lost ${load.outcomes.lost}, wrong ${load.outcomes.wrong}, out of order ${load.outcomes.out_of_order}`);
+  problems.push(...loadProblems(load, fakeModelCpuMs, 'sessions could not connect both sockets'));
   if (load.unexpectedFrames > 0) problems.push(`${load.unexpectedFrames} frames outside any turn, e.g. ${load.unexpectedExamples.join('; ')}`);
-  if ((load.clientCpuMs + fakeModelCpuMs) / load.durationMs > 0.9) problems.push('the load generator and the fake model used >90% of their core: the load side may be the limit');
   const lagFrames = countersAfter.lagCount - countersBefore.lagCount;
   return {
     layout,

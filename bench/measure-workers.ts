@@ -9,6 +9,7 @@ import { metricValue } from './prometheus-text.js';
 import { readCpuMs, readRssKb } from './process-stats.js';
 import type { ServerUnderTest } from './servers-under-test.js';
 import { verifyEvents } from './verify-events.js';
+import { loadProblems } from './load-checks.js';
 
 /**
  * `cluster-workers` against one Parley started with WORKERS=`workers` on one port: the load
@@ -139,10 +140,7 @@ export async function measureWorkers(options: {
   const problems: string[] = [];
   const verified = await verifyUntilComplete({ httpUrl: server.httpUrl!, sessionPrefix: prefix, sessions: scenario.sessions, messages: scenario.messages, tokens: scenario.tokens });
   problems.push(...verified.examples);
-  if (load.connectFailures > 0) problems.push(`${load.connectFailures} sessions could not connect`);
-  const bad = load.outcomes.lost + load.outcomes.wrong + load.outcomes.out_of_order;
-  if (bad > 0) problems.push(`turns lost ${load.outcomes.lost}, wrong ${load.outcomes.wrong}, out of order ${load.outcomes.out_of_order}`);
-  if ((load.clientCpuMs + fakeModelCpuMs) / load.durationMs > 0.9) problems.push('the load generator and the fake model used >90% of their core: the load side may be the limit');
+  problems.push(...loadProblems(load, fakeModelCpuMs));
   return {
     workers,
     cores: options.cores,

@@ -4,9 +4,9 @@ export interface ClusterKeys {
   lease(sessionId: string): string;
   /** The frames of the session's turn in progress (a Redis Stream). */
   turnStream(sessionId: string): string;
-  /** Live frames of the session, for the instances holding its sockets. */
+  /** The session's owner let it go (its followers take it over); frames go to each follower's instance channel. */
   sessionChannel(sessionId: string): string;
-  /** Messages to one instance: follow requests, forwarded frames, welcomes, replies. */
+  /** Messages to one instance: follow requests, forwarded frames, welcomes, replies, and mirrored frames in bundles. */
   instanceChannel(instanceId: string): string;
   /** Present while the instance lives. */
   instanceAlive(instanceId: string): string;

@@ -51,7 +51,7 @@ export function decodeInstanceMessage(text: string): InstanceMessage | null {
 }
 
 /**
- * A frame on a session's channel: `<seq> <k> <sent at ms> <frame JSON>`. `k` orders the rare
+ * A mirrored frame: `<seq> <k> <sent at ms> <frame JSON>`. `k` orders the rare
  * frames that share a seq (an error about an earlier event); `seq-k` is also its stream id.
  * Plain text so the frame's JSON, serialized once by the owner, is never parsed to be passed on.
  */

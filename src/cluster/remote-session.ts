@@ -34,7 +34,7 @@ interface FrameHead {
 
 /**
  * The sockets of this instance that follow a session run elsewhere. Frames from the owner
- * arrive once (the session's channel) and go to each member above what it already got, so a
+ * arrive once (in the bundles on this instance's channel) and go to each member above what it already got, so a
  * frame is never sent twice and catch-up and live delivery may overlap safely.
  */
 export class RemoteSession {

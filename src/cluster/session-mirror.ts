@@ -17,8 +17,8 @@ export const followerTimeoutMs = 10_000;
 /**
  * The owner's side of a session that has sockets on other instances: each frame the session
  * delivers goes into the turn's Redis Stream (replay, and the partial answer if this instance
- * dies) and out on the session's channel (live delivery). Sessions whose sockets are all here
- * have no mirror, so their frames never touch Redis.
+ * dies) and out to each follower instance (live delivery, one message per event-loop turn).
+ * Sessions whose sockets are all here have no mirror, so their frames never touch Redis.
  */
 export class SessionMirror {
   /** Follower instance -> when it last said it is there. */

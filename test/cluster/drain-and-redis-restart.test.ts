@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { ServerFrame } from '../../src/protocol/index.js';
 import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
 import { freePort, killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { TestClient } from '../support/test-client.js';
+import { startDisposableRedis, type DisposableRedis } from '../support/disposable-redis.js';
 import { describeWithRedis } from '../support/test-redis.js';
 
 /**
@@ -18,22 +18,13 @@ interface Instance {
   httpUrl: string;
 }
 
-const redisServers = new Set<ChildProcess>();
+const redisServers = new Set<DisposableRedis>();
 const cleanups: Array<() => Promise<void>> = [];
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
-  redisServers.add(child);
-  child.on('exit', () => redisServers.delete(child));
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
-  return child;
+async function startRedis(port?: number): Promise<DisposableRedis> {
+  const redis = await startDisposableRedis(port);
+  redisServers.add(redis);
+  return redis;
 }
 
 async function startInstance(environment: Record<string, string>): Promise<Instance> {
@@ -43,13 +34,13 @@ async function startInstance(environment: Record<string, string>): Promise<Insta
   return { process: started, wsUrl: `ws://127.0.0.1:${port}`, httpUrl: `http://127.0.0.1:${port}` };
 }
 
-async function cluster(redisPort: number): Promise<{ a: Instance; b: Instance }> {
+async function cluster(redisUrl: string): Promise<{ a: Instance; b: Instance }> {
   if (!postgres) throw new Error('TEST_DATABASE_URL is needed');
   const database: ServerDatabase = await postgres.create();
   cleanups.push(() => database.dispose());
   const environment = {
     ...database.settings,
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_URL: redisUrl,
     FINALIZE_GRACE_MS: '60000',
     OFFLINE_TOKEN_DELAY_MS: '60',
     SHUTDOWN_TIMEOUT_MS: '15000',
@@ -61,9 +52,10 @@ async function cluster(redisPort: number): Promise<{ a: Instance; b: Instance }>
 const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session');
 const lastSeq = (client: TestClient): number => Math.max(...client.frames.map((frame) => ('seq' in frame ? (frame.seq ?? 0) : 0)));
 
-afterEach(() => {
+afterEach(async () => {
   killServerProcesses();
-  for (const child of redisServers) child.kill('SIGKILL');
+  for (const redis of redisServers) await redis.stop();
+  redisServers.clear();
 });
 afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
@@ -71,9 +63,7 @@ afterAll(async () => {
 
 describeWithRedis('operating several instances', () => {
   it('drains an instance on SIGTERM: its turn finishes, its sockets close with 1001, and they resume on another instance losing nothing', async () => {
-    const redisPort = await freePort();
-    await startRedis(redisPort);
-    const { a, b } = await cluster(redisPort);
+    const { a, b } = await cluster((await startRedis()).url);
     const onA = await TestClient.connect(a.wsUrl, 'drained');
     const onB = await TestClient.connect(b.wsUrl, 'drained');
     onA.send({ type: 'message', content: 'tell me about yourself', id: 'during-drain' });
@@ -100,16 +90,14 @@ describeWithRedis('operating several instances', () => {
   }, 90_000);
 
   it('carries on through a Redis restart mid-turn: the owner\'s sockets see nothing, the others catch up once Redis is back', async () => {
-    const redisPort = await freePort();
-    const firstRedis = await startRedis(redisPort);
-    const { a, b } = await cluster(redisPort);
+    const firstRedis = await startRedis();
+    const { a, b } = await cluster(firstRedis.url);
     const onA = await TestClient.connect(a.wsUrl, 'redis-restart');
     const onB = await TestClient.connect(b.wsUrl, 'redis-restart');
     onA.send({ type: 'message', content: 'tell me about yourself', id: 'through-restart' });
     await onB.waitFor('token');
 
-    firstRedis.kill('SIGKILL');
-    await new Promise((resolve) => firstRedis.once('exit', resolve));
+    await firstRedis.stop();
     // While Redis is away: /health says so (503), a message sent on the follower is refused with a reason.
     const health = await fetch(`${b.httpUrl}/health`);
     expect(health.status).toBe(503);
@@ -119,7 +107,7 @@ describeWithRedis('operating several instances', () => {
     const refused = await onB.waitFor('error', () => true, from);
     expect(refused).toMatchObject({ code: 'storage_unavailable', id: 'during-outage' });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await startRedis(redisPort);
+    await startRedis(Number(new URL(firstRedis.url).port));
 
     const doneOnA = await onA.waitFor('done', () => true, 0, 20_000);
     expect(doneOnA.finish_reason).toBe('stop');

@@ -15,8 +15,9 @@ export interface DisposableRedis {
   stop(): Promise<void>;
 }
 
-export async function startDisposableRedis(): Promise<DisposableRedis> {
-  const port = await freePort();
+/** `port`: the port of one stopped earlier, to start it again empty (a restarted Redis). */
+export async function startDisposableRedis(port?: number): Promise<DisposableRedis> {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;

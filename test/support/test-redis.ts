@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { describe } from 'vitest';
 
 /**
  * The Redis a test file uses: TEST_REDIS_URL (required in CI, where .ci/run starts Redis),
@@ -12,7 +13,7 @@ if (!testRedisUrl && process.env.CI === 'true') {
   throw new Error('TEST_REDIS_URL is not set: CI must run the Redis suites (.ci/run sets it).');
 }
 
-export const describeWithRedis = testRedisUrl ? (await import('vitest')).describe : (await import('vitest')).describe.skip;
+export const describeWithRedis = testRedisUrl ? describe : describe.skip;
 
 export interface TestRedis {
   url: string;
