@@ -8,8 +8,10 @@ import type { NewEvent, SessionStore } from '../store/types.js';
 import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState, type RateLimitVerdict } from './admission.js';
 import { frameHistoryStart, historyWindowStart, type HistoryLimits } from './history-window.js';
 import { SeqReservation } from './seq-reservation.js';
+import { startEarly, type EarlyTurn } from './start-early.js';
 import { Subscriber, type BackpressureLimits } from './subscriber.js';
 import { Turn, type EstimateUsage, type TurnResult } from './turn.js';
+import type { TurnEvent } from '../llm/turn-event.js';
 
 export interface SessionDependencies {
   writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
@@ -365,7 +367,10 @@ export class Session {
     }
   }
 
-  /** Durably, before its ack and before the model is called (DESIGN.md). */
+  /**
+   * Durably, before its ack and before any of the answer is sent (DESIGN.md). The model is
+   * asked while the message is being written (start-early.ts) and cancelled if it is not stored.
+   */
   async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
     this.#turnFrames = [];
     this.#recoveredDone = null;
@@ -380,10 +385,16 @@ export class Session {
       metadata: frame.id === undefined ? {} : { message_id: frame.id },
       seq: ackSeq,
     };
+    const item = historyItemFromEvent({ ...event, created_at: new Date().toISOString() });
+    const history = item ? [...this.#history, item] : this.#history.slice();
+    const olderOmitted = this.#olderHistory;
+    const stored = this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
+    const early = startEarly((signal) => this.dependencies.runner.runTurn({ history, olderOmitted, signal }));
     try {
-      await this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
+      await stored;
     } catch (thrown) {
       const error = toParleyError(thrown, 'storage_unavailable');
+      early.drop(error);
       this.#emitNumbered(ackSeq, error.toFrame(frame.id));
       if (this.#reservation.heldCount > 0) await this.#reservation.whenDelivered();
       this.#turnFrames = [];
@@ -391,10 +402,10 @@ export class Session {
       return;
     }
     this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
-    this.#pushHistory(event);
+    if (item) this.#history.push(item);
     this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
     this.#turnAccount = account;
-    this.#startTurn(ackSeq, receivedAt);
+    this.#startTurn(ackSeq, receivedAt, early);
   }
 
   #dispatch(event: AdmissionEvent): AdmissionDecision | null {
@@ -403,13 +414,12 @@ export class Session {
     return step.decision;
   }
 
-  #startTurn(ackSeq: number, receivedAt: number): void {
+  #startTurn(ackSeq: number, receivedAt: number, early: EarlyTurn<TurnEvent>): void {
     const { progress, limits } = this.dependencies;
     this.#firstTokenPending = true;
     const history = this.#history.slice();
-    const olderOmitted = this.#olderHistory;
     const turn = new Turn(
-      (signal) => this.dependencies.runner.runTurn({ history, olderOmitted, signal }),
+      (signal) => early.take(signal),
       {
         token: (text) => this.#queueToken(text),
         emit: (frame) => this.#emit(frame),

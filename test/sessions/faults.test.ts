@@ -49,6 +49,25 @@ describe('a dead database', () => {
     await server.close();
   });
 
+  it('cancels the model request a message started when the message cannot be stored, and sends none of its answer', async () => {
+    const signals: AbortSignal[] = [];
+    const server = await startServer({ ACK_TIMEOUT_MS: '200' }, {
+      runner: scriptedRunner((signal) => {
+        signals.push(signal);
+        return endless(signal);
+      }),
+    });
+    const client = await TestClient.connect(server.wsUrl, 'dead-db-early');
+    await server.app.parley.database.close();
+    client.send({ type: 'message', content: 'are you there?', id: 'lost-2' });
+    expect(await client.waitFor('error')).toMatchObject({ code: 'storage_unavailable', id: 'lost-2' });
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(client.frames.filter((frame) => frame.type === 'token' || frame.type === 'ack')).toStrictEqual([]);
+    await client.close();
+    await server.close();
+  });
+
   it('refuses a connection it cannot open with storage_unavailable and close code 1011', async () => {
     const server = await startServer();
     await server.app.parley.database.close();

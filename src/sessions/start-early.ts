@@ -1,0 +1,39 @@
+/**
+ * A model turn started before its user message is stored: the request goes out at once, and
+ * the events wait until the caller takes them. A turn's first token then costs the longer of
+ * the write and the model's first token, not their sum (docs/architecture.md, "The first
+ * token"). Until `take`, nothing of the answer reaches anyone; `drop` ends it unheard.
+ */
+export interface EarlyTurn<T> {
+  /** The events, the first one possibly already waiting; called once. */
+  take(signal: AbortSignal): AsyncGenerator<T, void>;
+  /** The message was not stored: the request is cancelled and its events discarded. */
+  drop(reason: unknown): void;
+}
+
+export function startEarly<T>(start: (signal: AbortSignal) => AsyncGenerator<T, unknown, unknown>): EarlyTurn<T> {
+  const controller = new AbortController();
+  const source = start(controller.signal);
+  const first = source.next();
+  // Seen by take()'s reader; a turn dropped before it is read must not make it unhandled.
+  first.catch(() => undefined);
+
+  async function* replay(): AsyncGenerator<T, void> {
+    const head = await first;
+    if (head.done) return;
+    yield head.value;
+    yield* source;
+  }
+
+  return {
+    take(signal) {
+      if (signal.aborted) controller.abort(signal.reason);
+      else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+      return replay();
+    },
+    drop(reason) {
+      controller.abort(reason);
+      void first.finally(() => source.return(undefined)).catch(() => undefined);
+    },
+  };
+}
