@@ -2,6 +2,7 @@ import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { canAccessSession } from '../auth/can-access-session.js';
 import { ParleyError, isParleyError } from '../errors/index.js';
 import { principalOf } from '../http/access-hook.js';
 import { attachAsPrincipal } from '../http/attach-as-principal.js';
@@ -69,17 +70,19 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRoutesOptions> = async (app, 
   });
 
   app.get('/api/chat/:id/stream', {
-    preHandler: ownership,
     schema: {
       tags: ['chat'],
-      summary: 'Resumes the turn in progress: its stream from the start, then live; 204 when no turn runs',
+      summary: "Resumes the turn in progress: its stream from the start, then live; 204 when no turn runs (or no such session of the caller's)",
       params: sessionParamsSchema,
       querystring: z.object(credentialQuery),
-      response: { 200: eventStream, 204: z.null().describe('No turn in progress'), ...refusals, 503: problemSchema },
+      response: { 200: eventStream, 204: z.null().describe('No turn in progress'), 401: problemSchema, 403: problemSchema, 503: problemSchema },
     },
   }, async (request, reply) => {
-    const session = ownedSessionOf(request);
-    if (!mayRunTurn(session.session_id, session.is_active)) return reply.code(204).send(null);
+    // useChat asks on every page load, new chats included: an unknown session has no turn to
+    // resume rather than being an error, and another user's answers the same.
+    const session = await store.getSession(request.params.id);
+    const visible = session !== null && canAccessSession(principalOf(request), session.user_id) === 'allow';
+    if (!visible || !mayRunTurn(session.session_id, session.is_active)) return reply.code(204).send(null);
     return streamAnswer(request, reply, { sessionId: session.session_id, wanted: { inProgress: true }, message: null, cancelOnDisconnect: false, requestedUserId: undefined });
   });
 
