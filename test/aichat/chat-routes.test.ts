@@ -49,7 +49,8 @@ describe.each(serverDatabaseVariants)('AI SDK chat apps on $kind', (variant) => 
 
   it('streams the answer as one assistant message and logs the turn under the UI message id', async () => {
     const message = await finalMessage(await send(transport(), `text-${variant.kind}`, [userMessage('u1', 'hello')]));
-    expect(message).toMatchObject({ role: 'assistant', id: expect.stringMatching(/^answer-\d+$/) });
+    expect(message.role).toBe('assistant');
+    expect(message.id).toMatch(/^answer-\d+$/);
     expect(textOf(message)).toBe('You said: hello');
     const logged = await events(`text-${variant.kind}`);
     expect(logged.map((event) => [event.event_type, event.content, event.metadata.message_id ?? event.metadata.status])).toStrictEqual([
