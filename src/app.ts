@@ -23,6 +23,7 @@ import { supabasePageConfig } from './http/page-settings.js';
 import { securityHeaderOptions } from './http/security-headers.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { chatRoutes } from './aichat/chat-routes.js';
 import { webRoutes } from './http/web-routes.js';
 import { websocketRoute } from './http/websocket-route.js';
 import { clusterKeys } from './cluster/cluster-keys.js';
@@ -233,7 +234,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         version: packageJson.version,
         description: 'Realtime conversational AI backend. The realtime protocol is a WebSocket at /ws/session/{session_id}; see the README.',
       },
-      tags: [{ name: 'sessions' }, { name: 'operations' }, { name: 'web' }],
+      tags: [{ name: 'sessions' }, { name: 'chat' }, { name: 'operations' }, { name: 'web' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -276,6 +277,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     expiryGraceMs: settings.AUTH_CLOCK_SKEW_S * 1000,
   });
   await app.register(sessionRoutes, { store });
+  await app.register(chatRoutes, { hub, store, clustered: cluster !== null, decideWithinMs: settings.ACK_TIMEOUT_MS * 3 });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,

@@ -14,7 +14,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     else if (hasZodFastifySchemaValidationErrors(error)) {
       const detail = error.validation.map((issue) => `${error.validationContext ?? 'request'}${issue.instancePath} ${issue.message}`).join('; ');
       problem = new ParleyError('bad_request', detail);
-    } else if ((error as { statusCode?: number }).statusCode === 429) problem = new ParleyError('rate_limited', 'Too many requests; retry later.');
+    } else if ((error as { statusCode?: number }).statusCode === 413) problem = new ParleyError('too_large', error instanceof Error ? error.message : 'The request body is too large.');
+    else if ((error as { statusCode?: number }).statusCode === 429) problem = new ParleyError('rate_limited', 'Too many requests; retry later.');
     else if (typeof (error as { statusCode?: number }).statusCode === 'number' && (error as { statusCode: number }).statusCode < 500) {
       problem = new ParleyError('bad_request', error instanceof Error ? error.message : String(error));
     } else {

@@ -1,8 +1,6 @@
 import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
-import type { RawData, WebSocket } from 'ws';
-import { canAccessSession, ownerForNewSession } from '../auth/can-access-session.js';
-import type { Principal } from '../auth/principal.js';
+import type { RawData } from 'ws';
 import { millisecondsUntilExpiry } from '../auth/token-expiry.js';
 import { ParleyError, isParleyError, toParleyError } from '../errors/index.js';
 import { clientFrameSchema, sessionIdSchema, toStorableText, type ClientFrame } from '../protocol/index.js';
@@ -12,6 +10,7 @@ import type { SessionHub } from '../sessions/session-hub.js';
 import { hasRoomFor } from '../sessions/subscriber.js';
 import type { SessionStore } from '../store/types.js';
 import { principalOf } from './access-hook.js';
+import { attachAsPrincipal } from './attach-as-principal.js';
 import { afterMilliseconds } from './after-milliseconds.js';
 import { BadFrameBudget } from './bad-frame-budget.js';
 import type { Metrics } from './metrics-registry.js';
@@ -164,7 +163,14 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         });
       });
 
-      chain = admitAndAttach(sessionId.data, principal, userIdParam.userId ?? undefined, socket, after)
+      chain = attachAsPrincipal(hub, store, {
+        sessionId: sessionId.data,
+        principal,
+        requestedUserId: userIdParam.userId ?? undefined,
+        socket,
+        after,
+        refusal: anotherUsersSession,
+      })
         .then((attached) => {
           if (socket.readyState !== socket.OPEN) return hub.detach(attached);
           attachment = attached;
@@ -181,25 +187,6 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
         });
     },
   );
-
-  /**
-   * Opens the session for this principal: refused before anything is written when it is
-   * another user's, and checked again on the row opening returns, since someone else may
-   * have created the same id in between (the store never hands an owned session over).
-   */
-  async function admitAndAttach(
-    sessionId: string,
-    principal: Principal,
-    requestedUserId: string | undefined,
-    socket: WebSocket,
-    after: number | undefined,
-  ): Promise<SessionConnection> {
-    const existing = await store.getSession(sessionId);
-    if (canAccessSession(principal, existing === null ? undefined : existing.user_id) === 'deny') throw anotherUsersSession();
-    return hub.attach(sessionId, ownerForNewSession(principal, requestedUserId), socket, after, (opened) => {
-      if (canAccessSession(principal, opened.user_id) === 'deny') throw anotherUsersSession();
-    });
-  }
 };
 
 function parseAfter(raw: string | undefined): number | undefined | null {

@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { FrameSocket } from './frame-socket.js';
 import type { RemoteMember, RemoteSession } from '../cluster/remote-session.js';
 import type { Session } from './session.js';
 import type { Subscriber } from './subscriber.js';
@@ -15,7 +15,7 @@ export type ConnectionBacking =
 export class SessionConnection {
   constructor(
     readonly sessionId: string,
-    readonly socket: WebSocket,
+    readonly socket: FrameSocket,
     public backing: ConnectionBacking,
   ) {}
 

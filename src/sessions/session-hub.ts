@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import type { FrameSocket } from './frame-socket.js';
 import type { ClusterHost, ClusterNode } from '../cluster/cluster-node.js';
 import type { LeaseClaim } from '../cluster/session-leases.js';
 import { RemoteSession, type RemoteMember } from '../cluster/remote-session.js';
@@ -111,7 +111,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
   async attach(
     sessionId: string,
     userId: string | null,
-    socket: WebSocket,
+    socket: FrameSocket,
     after?: number,
     admit?: (session: SessionRow) => void,
   ): Promise<SessionConnection> {
@@ -299,7 +299,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
   // --- Inside ---
 
-  #attachLocal({ session, existed }: { session: Session; existed: boolean }, socket: WebSocket, options: { resumed: boolean; after?: number | undefined }): SessionConnection {
+  #attachLocal({ session, existed }: { session: Session; existed: boolean }, socket: FrameSocket, options: { resumed: boolean; after?: number | undefined }): SessionConnection {
     this.cluster?.own(session);
     const subscriber = session.attach(socket, { resumed: existed || options.resumed, after: options.after });
     return this.#remember(new SessionConnection(session.id, socket, { kind: 'local', session, subscriber }));
@@ -335,7 +335,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     session.setMirror(null);
   }
 
-  async #follow(sessionId: string, owner: string, socket: WebSocket, options: { after: number | null; resumed: boolean }): Promise<SessionConnection> {
+  async #follow(sessionId: string, owner: string, socket: FrameSocket, options: { after: number | null; resumed: boolean }): Promise<SessionConnection> {
     const cluster = this.cluster as ClusterNode;
     let remote = this.#remotes.get(sessionId);
     if (!remote) {
@@ -450,7 +450,7 @@ export class SessionHub implements LiveSessions, ClusterHost {
     return recovered.turn_seq ?? streamed?.turnSeq ?? recovered.seq - 1;
   }
 
-  #subscriberFor(socket: WebSocket): Subscriber {
+  #subscriberFor(socket: FrameSocket): Subscriber {
     return new Subscriber(socket, this.dependencies.limits.backpressure, () => this.dependencies.onSlowConsumer?.());
   }
 

@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { FrameSocket } from './frame-socket.js';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
 import { historyItemFromEvent, toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
@@ -168,7 +168,7 @@ export class Session {
    * (all of them without `after`), then live frames: no gap, no duplicate, since nothing
    * else runs between these steps.
    */
-  attach(socket: WebSocket, options: JoinOptions): Subscriber {
+  attach(socket: FrameSocket, options: JoinOptions): Subscriber {
     const subscriber = new Subscriber(socket, this.dependencies.limits.backpressure, (slow) => {
       this.#subscribers.delete(slow);
       this.dependencies.onSlowConsumer?.();

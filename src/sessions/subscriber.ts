@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { FrameSocket } from './frame-socket.js';
 import { ParleyError } from '../errors/index.js';
 
 export interface BackpressureLimits {
@@ -16,7 +16,7 @@ const slowConsumer = new ParleyError('slow_consumer', 'The connection read too s
  * gets is checked here first, before and after it is attached to a session; past the limit
  * nothing is sent and the socket is closed (1008 `slow_consumer`).
  */
-export function hasRoomFor(socket: WebSocket, bytes: number, hardBytes: number): boolean {
+export function hasRoomFor(socket: FrameSocket, bytes: number, hardBytes: number): boolean {
   return socket.bufferedAmount + bytes <= hardBytes;
 }
 
@@ -33,7 +33,7 @@ export class Subscriber {
   #closed = false;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: FrameSocket,
     private readonly limits: BackpressureLimits,
     private readonly onSlowConsumer: (subscriber: Subscriber) => void,
   ) {}
