@@ -105,11 +105,12 @@ export class SearchIndexer {
     let vectors: number[][] | undefined;
     let failure: unknown;
     await this.#retrying(async () => {
+      const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(embedTimeoutMs)]);
       try {
-        const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(embedTimeoutMs)]);
         vectors = await embedder.embed(batch.map((message) => cutText(message.content, maxEmbeddedChars)), 'document', signal);
       } catch (error) {
-        if (embedder.isRetryable(error)) throw error;
+        // A call cut by its time limit (or by stop()) is tried again like a 503.
+        if (embedder.isRetryable(error) || signal.aborted) throw error;
         failure = error;
       }
     }, 'embedding failed; retrying');

@@ -64,6 +64,9 @@ export const semanticHitsSql = (vector: string | null) => {
   LIMIT $5`;
 };
 
+/** A message this short is its own snippet, whole; a longer one is cut around what matched. */
+const wholeSnippetChars = 240;
+
 /** HTML-escapes a text expression in SQL, so that ts_headline's marks are its only markup. */
 const escapedHtml = (text: string) =>
   `replace(replace(replace(replace(replace(${text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
@@ -80,11 +83,13 @@ export const snippetsSql = `WITH query AS (
   ),
   page AS (SELECT * FROM jsonb_to_recordset($3::text::jsonb) AS page(position int, event_id int8, session_id text))
   SELECT page.position,
-         ts_headline('${textSearchConfig}', ${escapedHtml(`COALESCE(e.content, s.title, '')`)}, query.q,
-                     'StartSel=<mark>, StopSel=</mark>, MaxWords=28, MinWords=10, MaxFragments=2') AS snippet
+         ts_headline('${textSearchConfig}', ${escapedHtml('hit.text')}, query.q,
+                     CASE WHEN length(hit.text) <= ${wholeSnippetChars} THEN 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true'
+                          ELSE 'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15' END) AS snippet
   FROM page CROSS JOIN query
   LEFT JOIN session_events e ON e.id = page.event_id
-  LEFT JOIN sessions s ON s.session_id = page.session_id`;
+  LEFT JOIN sessions s ON s.session_id = page.session_id
+  CROSS JOIN LATERAL (SELECT COALESCE(e.content, s.title, '') AS text) AS hit`;
 
 /** The indexer's next batch: queued messages nobody holds, claimed for `$2` seconds. */
 export const claimBatchSql = `WITH claimed AS (
