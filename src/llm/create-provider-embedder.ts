@@ -61,7 +61,7 @@ function openAiEmbedder(settings: Settings): TextEmbedder {
       const vectors = new Array<number[]>(texts.length);
       for (const [position, item] of (body.data ?? []).entries()) {
         const index = item.index ?? position;
-        if (Array.isArray(item.embedding) && item.embedding.every((value) => typeof value === 'number')) vectors[index] = toUnitLength(item.embedding as number[]);
+        if (Array.isArray(item.embedding) && item.embedding.every((value) => typeof value === 'number')) vectors[index] = toUnitLength(item.embedding);
       }
       if (vectors.length !== texts.length || vectors.some((vector) => vector === undefined)) {
         throw new Error(`the embeddings endpoint answered ${body.data?.length ?? 0} vectors for ${texts.length} texts`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TextEmbedder } from '../../src/llm/text-embedder.js';
 import { builtinEmbedder } from '../../src/search/builtin-embedder.js';
 import { createSearch, type Search } from '../../src/search/create-search.js';
+import { decodeSearchCursor } from '../../src/search/search-cursor.js';
 import { readSearchCapabilities } from '../../src/search/search-capabilities.js';
 import { SearchService } from '../../src/search/search-service.js';
 import { createSearchStore } from '../../src/search/search-store.js';
@@ -60,7 +61,7 @@ describe.each(databaseVariants)('search on $kind', (variant) => {
       seq: 5,
       event_type: 'assistant_message',
       title: 'Paperwork',
-      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
       snippet: 'The <mark>deadline</mark> for the return is the last day of April in most years.',
     });
   });
@@ -127,15 +128,13 @@ describe.each(databaseVariants)('search pages and the background index on $kind'
     await seedCorpus(database, [{ id: 'lighthouses', user: 'cara', turns }]);
     const seen: number[] = [];
     const sizes: number[] = [];
-    let cursor: string | null = null;
-    let offset = 0;
-    do {
+    for (let offset = 0; ; offset += 10) {
       const page = await search.service.search({ query: 'lighthouses', owner: 'cara', limit: 10, offset });
       sizes.push(page.hits.length);
       seen.push(...page.hits.map((hit) => hit.seq));
-      cursor = page.next_cursor;
-      offset += 10;
-    } while (cursor !== null);
+      if (page.next_cursor === null) break;
+      expect(decodeSearchCursor(page.next_cursor)).toBe(offset + 10);
+    }
     expect(sizes).toStrictEqual([10, 10, 6]);
     expect(new Set(seen).size).toBe(26);
   });
@@ -150,7 +149,8 @@ describe.each(databaseVariants)('search pages and the background index on $kind'
         `SELECT (SELECT count(*) FROM search_words WHERE session_id = 'plants')::int AS words,
                 (SELECT count(*) FROM search_embeddings m JOIN session_events e ON e.id = m.event_id WHERE e.session_id = 'plants')::int AS vectors`,
       ))[0];
-    expect(await traces()).toStrictEqual({ words: expect.any(Number), vectors: 2 });
+    expect(await traces()).toMatchObject({ vectors: 2 });
+    expect((await traces())?.words).toBeGreaterThan(0);
     await database.query(`DELETE FROM sessions WHERE session_id = 'plants'`);
     expect(await traces()).toStrictEqual({ words: 0, vectors: 0 });
   });

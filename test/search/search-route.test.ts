@@ -59,7 +59,7 @@ describe.each(serverDatabaseVariants)('GET /api/search on $kind', (variant) => {
           seq: 1,
           event_type: 'user_message',
           title: null,
-          created_at: expect.any(String),
+          created_at: expect.any(String) as unknown,
           snippet: 'alice wonders how <mark>zeppelins</mark> <mark>float</mark>',
         },
       ],
@@ -98,7 +98,7 @@ describe.each(serverDatabaseVariants)('GET /api/search on $kind', (variant) => {
     const response = await search(query, tokens.alice);
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({ code: 'bad_request', detail: expect.stringMatching(detail) });
+    expect(response.json()).toMatchObject({ code: 'bad_request', detail: expect.stringMatching(detail) as unknown });
   });
 
   it('is rate limited like every API route', async () => {
