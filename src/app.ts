@@ -22,6 +22,7 @@ import { redactUrl } from './http/redact-url.js';
 import { supabasePageConfig } from './http/page-settings.js';
 import { securityHeaderOptions } from './http/security-headers.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
+import { searchRoutes } from './http/search-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { chatRoutes } from './aichat/chat-routes.js';
 import { webRoutes } from './http/web-routes.js';
@@ -39,6 +40,8 @@ import { createRedisUsageCounter } from './quotas/redis-usage-counter.js';
 import { defaultCrashLimits } from './sessions/session.js';
 import { defaultFrameTurns, frameBytesFor } from './sessions/history-window.js';
 import { SessionHub } from './sessions/session-hub.js';
+import { chooseEmbedder } from './search/choose-embedder.js';
+import { createSearch, type Search } from './search/create-search.js';
 import { isParleyError } from './errors/index.js';
 import { waitAtMost } from './time/wait-at-most.js';
 import { EventWriter } from './store/event-writer.js';
@@ -48,6 +51,7 @@ import { createSessionStore } from './store/session-store.js';
 import type { Database, SessionStore } from './store/types.js';
 import { createDefaultToolRegistry } from './tools/default-tools.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
+import type { TextEmbedder } from './llm/text-embedder.js';
 
 /** How long clients get to answer the server's close at shutdown before their sockets are cut. */
 const closeHandshakeGraceMs = 2_000;
@@ -68,6 +72,7 @@ export interface Parley {
   /** This process among the instances sharing REDIS_URL; null without it. */
   cluster: ClusterNode | null;
   instanceId: string;
+  search: Search;
 }
 
 declare module 'fastify' {
@@ -85,6 +90,8 @@ export interface BuildOptions {
   tools?: ToolRegistry;
   /** The database, already opening (main.ts starts it while the server's modules load). */
   database?: Promise<Database>;
+  /** Replaces the embedding SEARCH_EMBEDDINGS chooses (null: none). */
+  embedder?: TextEmbedder | null;
 }
 
 /**
@@ -214,8 +221,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     onFinalized: () => metrics.finalized.inc(),
   });
   hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
+  const search = await createSearch(database, options.embedder === undefined ? chooseEmbedder(settings) : options.embedder, app.log);
 
-  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, cluster, instanceId });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, cluster, instanceId, search });
 
   const supabase = supabasePageConfig(settings);
   // The page's Supabase client talks to the project's own origin.
@@ -278,6 +286,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   await app.register(sessionRoutes, { store });
   await app.register(chatRoutes, { hub, store, clustered: cluster !== null, decideWithinMs: settings.ACK_TIMEOUT_MS * 3 });
+  await app.register(searchRoutes, { search: search.service });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -291,12 +300,14 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // Past this, user messages are already answered storage_unavailable: the instance cannot take them.
     writerStallLimitMs: settings.ACK_TIMEOUT_MS,
     metrics,
+    search: () => search.service.modes,
   });
   await app.register(webRoutes, { version: packageJson.version, authMode: isAuthConfigured(settings) ? 'token' : 'open', ...(supabase ? { supabase } : {}) });
 
   app.addHook('onReady', async () => {
     await cluster?.start(hub);
     await finalizer.start();
+    search.indexer.start();
   });
   app.addHook('onClose', async () => {
     // Side by side and bounded: a finalize in progress waits for the writer's flush, which a
@@ -309,6 +320,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // After the events: a finished turn's checkpoint is dropped once its answer is stored.
     const progressLeft = await progress.close(settings.SHUTDOWN_TIMEOUT_MS);
     if (progressLeft > 0) app.log.error({ left: progressLeft }, 'session progress could not be written before shutdown');
+    await search.indexer.stop();
     await hub.releaseLeases();
     await cluster?.stop();
     await database.close();

@@ -55,6 +55,13 @@ export const settingsSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /**
+   * Search by meaning: `auto` uses the provider's embedding endpoint (the built-in embedding
+   * with the offline model), `builtin` needs no provider, `off` keeps full text and typos only.
+   */
+  SEARCH_EMBEDDINGS: optionalText.pipe(z.enum(['auto', 'builtin', 'gemini', 'openai', 'off'], 'must be auto, builtin, gemini, openai or off').default('auto')),
+  GEMINI_EMBEDDING_MODEL: z.string().min(1).default('gemini-embedding-001'),
+  OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   LLM_MAX_STEPS: integer(5, 1, 50),
   LLM_MAX_RETRIES: integer(2, 0, 10),
   LLM_FIRST_TOKEN_TIMEOUT_MS: integer(30_000, 100),

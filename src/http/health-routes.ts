@@ -22,6 +22,12 @@ const healthSchema = z.object({
   sessions: z.object({ live: z.number().int(), followed: z.number().int().optional() }),
   /** `stalled_ms`: how long the batch being written has waited; past the limit, 503. */
   event_writer: z.object({ pending: z.number().int(), stalled_ms: z.number().int() }),
+  /** Which search modes run: typos need pg_trgm; meaning, an embedding (SEARCH_EMBEDDINGS). */
+  search: z.object({
+    full_text: z.boolean(),
+    trigram: z.boolean(),
+    semantic: z.union([z.enum(['builtin', 'gemini', 'openai']), z.literal(false)]),
+  }).optional(),
   uptime_seconds: z.number(),
 });
 
@@ -40,6 +46,7 @@ export interface HealthSources {
   /** Past this the writer counts as unable to write, whatever the ping says. */
   writerStallLimitMs: number;
   metrics: Metrics;
+  search?: () => { full_text: boolean; trigram: boolean; semantic: 'builtin' | 'gemini' | 'openai' | false };
 }
 
 const pingTimeoutMs = 2_000;
@@ -77,6 +84,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
       model: sources.model,
       sessions: { live: sources.liveSessions(), ...(sources.redis ? { followed: sources.redis.followedSessions() } : {}) },
       event_writer: { pending: sources.writerPending(), stalled_ms: stalledMs },
+      ...(sources.search ? { search: sources.search() } : {}),
       uptime_seconds: Math.round(process.uptime()),
     };
     return reply.status(unavailable ? 503 : 200).send(body);

@@ -1,4 +1,5 @@
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { setFlagsFromString } from 'node:v8';
 
 /**
@@ -15,6 +16,8 @@ export const pgliteOptions: PGliteOptions = {
   startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])],
   // initdb's trial runs then use the same size: 631-636 MB at its peak instead of 669-675 MB.
   initDbStartParams: settings.flatMap((setting) => ['--set', setting]),
+  // Search's typo tolerance (migrations/005_search.sql creates the extension).
+  extensions: { pg_trgm },
 };
 
 /**

@@ -14,6 +14,8 @@ import { EmptyState } from './empty-state.js';
 import { ModelNote } from './model-note.js';
 import { SessionDetails } from './session-details.js';
 import { SessionList } from './session-list.js';
+import { SearchBox } from '../search/search-box.js';
+import { useScrollToSeq, type SearchTarget } from '../search/use-scroll-to-seq.js';
 import { TokenExpiryNote } from './token-expiry-note.js';
 import { useChatState } from './use-chat-state.js';
 import { useSessionList } from './use-session-list.js';
@@ -43,6 +45,7 @@ export function App({ auth, view }: Props) {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [details, setDetails] = useState<SessionSummary | null>(null);
   const [draft, setDraft] = useState<{ text: string; version: number }>();
+  const [searchTarget, setSearchTarget] = useState<SearchTarget | null>(null);
 
   const controller = useMemo(
     () =>
@@ -61,6 +64,7 @@ export function App({ auth, view }: Props) {
   }, [controller]);
   const state = useChatState(controller.store);
   const sessions = useSessionList();
+  useScrollToSeq(controller, state, searchTarget, () => setSearchTarget(null));
 
   useEffect(() => {
     let current = true;
@@ -101,6 +105,11 @@ export function App({ auth, view }: Props) {
     sessions.refresh();
   }, [sessions.refresh]);
 
+  const openAt = useCallback((id: string, seq: number) => {
+    setSearchTarget({ sessionId: id, seq });
+    open(id);
+  }, [open]);
+
   const startNew = useCallback(() => {
     const created = newSessionId();
     createdHere.add(created);
@@ -120,6 +129,7 @@ export function App({ auth, view }: Props) {
           <span class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Parley</span>
           <button type="button" class="button primary small" onClick={startNew}>New session</button>
         </div>
+        <SearchBox onOpen={openAt} />
         <SessionList
           sessions={sessions.sessions}
           currentId={sessionId}

@@ -28,7 +28,7 @@ export class TurnView extends Component<Props> {
     const waiting = streaming && turn.parts.length === 0;
     const statusWord = statusWords[turn.status];
     return (
-      <article class={`turn turn-${turn.status}`} data-status={turn.status}>
+      <article class={`turn turn-${turn.status}`} data-status={turn.status} data-seq={user?.seq}>
         {user ? (
           <div class={`user-message user-${user.state}`} aria-label="You said">
             <p class="user-text">{user.content}</p>
