@@ -1,3 +1,4 @@
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 /** Why a connection or a call failed, in words for the operator and the model (redacted by the caller). */
@@ -6,6 +7,9 @@ export function describeMcpError(error: unknown, command?: string): string {
     if (error.code === (ErrorCode.ConnectionClosed as number)) return 'the server closed the connection';
     if (error.code === (ErrorCode.RequestTimeout as number)) return 'the server did not answer in time';
     return error.message.replace(/^MCP error -?\d+: /, '');
+  }
+  if (error instanceof StreamableHTTPError && error.code !== undefined) {
+    return `the server answered HTTP ${error.code}${error.message.replace(/^Streamable HTTP error: Error [A-Z]+ing to endpoint:?/, ':')}`;
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' && command !== undefined) return `command "${command}" was not found`;

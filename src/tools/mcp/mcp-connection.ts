@@ -97,7 +97,10 @@ export class McpConnection {
     const client = new Client({ name: 'parley', version: this.options.clientVersion }, { capabilities: {} });
     // Only the connection in use may report its end; a failed attempt's close is the attempt's failure.
     client.onclose = () => this.#lose(client, 'the server closed the connection');
-    client.onerror = (error) => this.#noteTransportError(error);
+    // While connecting, the attempt's own failure says it all.
+    client.onerror = (error) => {
+      if (this.#client === client) this.#noteTransportError(error);
+    };
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void this.#refreshTools(client));
     try {
       await client.connect(this.#openTransport(), { timeout: this.options.connectTimeoutMs ?? 30_000 });
@@ -237,11 +240,12 @@ export class McpConnection {
   }
 
   #noteTransportError(error: Error): void {
-    // A server that floods stdout with lines that are not JSON-RPC raises one of these per line.
+    // A server that floods stdout with lines that are not JSON-RPC raises one of these per line;
+    // an HTTP server, one per failed request.
     const now = Date.now();
     if (now - this.#lastTransportErrorLogAt < 60_000) return;
     this.#lastTransportErrorLogAt = now;
-    this.options.logger.warn({ server: this.name, reason: this.#redact(describeMcpError(error)) }, 'MCP server sent something that is not MCP (logged at most once a minute)');
+    this.options.logger.warn({ server: this.name, reason: this.#redact(describeMcpError(error)) }, 'MCP server transport error (logged at most once a minute)');
   }
 
   #stderrField(): { stderr?: string } {
