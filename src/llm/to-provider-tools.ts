@@ -12,7 +12,7 @@ const inputSchemas = new WeakMap<ToolDefinition, LanguageModelV3FunctionTool['in
 export function toProviderTools(registry: ToolRegistry): LanguageModelV3FunctionTool[] {
   return registry.list().map((tool) => {
     if ('inputSchema' in tool) {
-      return { type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema as LanguageModelV3FunctionTool['inputSchema'] };
+      return { type: 'function', name: tool.name, description: tool.description, inputSchema: tool.inputSchema };
     }
     let inputSchema = inputSchemas.get(tool);
     if (!inputSchema) {

@@ -51,6 +51,8 @@ export function parseToolsFile(source: string, environment: Record<string, strin
   try {
     json = JSON.parse(source);
   } catch (error) {
+    // No `cause`: its message quotes the file (see jsonErrorPlace), and causes get logged.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(`is not valid JSON${jsonErrorPlace(source, error)}`);
   }
   const file = fileShape.safeParse(json);

@@ -37,7 +37,7 @@ describe('a turn that calls an MCP tool', () => {
       replies: (request) => {
         const { messages } = openAiRequestBody(request);
         const lastUser = [...messages].reverse().find((message) => message.role === 'user');
-        const script = scripts[String(lastUser?.content).split(' ')[0]!] ?? [];
+        const script = scripts[(typeof lastUser?.content === 'string' ? lastUser.content : '').split(' ')[0]!] ?? [];
         const afterUser = messages.slice(messages.lastIndexOf(lastUser!) + 1).filter((message) => message.role === 'assistant').length;
         return script[afterUser];
       },
