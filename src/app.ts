@@ -50,6 +50,8 @@ import { openConfiguredDatabase } from './store/open-configured-database.js';
 import { createSessionStore } from './store/session-store.js';
 import type { Database, SessionStore } from './store/types.js';
 import { createDefaultToolRegistry } from './tools/default-tools.js';
+import { McpToolSource } from './tools/mcp/mcp-tool-source.js';
+import { createToolNameFilter } from './tools/tool-name-filter.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
 import type { TextEmbedder } from './llm/text-embedder.js';
 
@@ -164,7 +166,16 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const cluster = settings.REDIS_URL ? await joinCluster(settings.REDIS_URL, settings.REDIS_KEY_PREFIX, instanceId, metrics, app.log) : null;
   // Quotas and rate limits count in the Redis the instances share, when there is one.
   const sharedRedis = cluster ? { redis: cluster.redis, prefix: settings.REDIS_KEY_PREFIX } : undefined;
-  const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
+  const tools = options.tools ?? createDefaultToolRegistry({
+    logger: app.log,
+    defaultTimeoutMs: settings.TOOL_TIMEOUT_MS,
+    isAllowed: createToolNameFilter(settings.TOOLS_ALLOW, settings.TOOLS_DENY),
+  });
+  // The registry's own timeout stops a call first; the SDK's is a backstop.
+  const mcp = settings.TOOLS_FILE
+    ? await McpToolSource.load(settings.TOOLS_FILE, process.env, { logger: app.log, clientVersion: packageJson.version, callTimeoutMs: settings.TOOL_TIMEOUT_MS + 1_000 })
+    : null;
+  if (mcp) tools.addSource(mcp);
   const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
 
   const hub = new SessionHub(
@@ -294,6 +305,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     instanceId,
     ...(cluster ? { redis: { ping: () => cluster.ping(), followedSessions: () => hub.followedCount } } : {}),
     model: { provider: runner.provider, model: runner.modelId },
+    ...(mcp ? { mcp: () => mcp.health() } : {}),
     liveSessions: () => hub.liveCount,
     writerPending: () => writer.pending,
     writerStalledMs: () => writer.stalledMs,
@@ -304,6 +316,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   await app.register(webRoutes, { version: packageJson.version, authMode: isAuthConfigured(settings) ? 'token' : 'open', ...(supabase ? { supabase } : {}) });
 
+  // Bounded (McpToolSource.start): a slow server connects on in the background.
+  if (mcp) app.addHook('onReady', () => mcp.start());
+  app.addHook('onClose', async () => {
+    await mcp?.close();
+  });
   app.addHook('onReady', async () => {
     await cluster?.start(hub);
     await finalizer.start();

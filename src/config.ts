@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { authSettingsShape } from './auth/auth-settings.js';
 import { pageSettingsShape } from './http/page-settings.js';
-import { integer, optionalText } from './setting-values.js';
+import { commaList, integer, optionalText } from './setting-values.js';
+import { toolNamePattern } from './tools/tool-name-filter.js';
 
 const providerName = z.enum(['gemini', 'openai', 'offline']);
 
@@ -70,6 +71,12 @@ export const settingsSchema = z.object({
   OFFLINE_TOKEN_DELAY_MS: integer(25, 0, 10_000),
 
   TOOL_TIMEOUT_MS: integer(5_000, 10, 120_000),
+  /** MCP servers (stdio or Streamable HTTP) in the JSON shape MCP clients share. */
+  TOOLS_FILE: optionalText,
+  /** Tool names (or patterns with `*`) the model is offered; unset: all. */
+  TOOLS_ALLOW: optionalText.transform((value, context) => (value === undefined ? undefined : toolNamePatterns(value, context))),
+  /** Tool names (or patterns with `*`) never offered; wins over TOOLS_ALLOW. */
+  TOOLS_DENY: optionalText.transform((value, context) => (value === undefined ? [] : toolNamePatterns(value, context))),
 
   FINALIZE_GRACE_MS: integer(5_000, 0),
   ACK_TIMEOUT_MS: integer(5_000, 50),
@@ -104,6 +111,16 @@ export const settingsSchema = z.object({
   ...authSettingsShape,
   ...pageSettingsShape,
 });
+
+function toolNamePatterns(value: string, context: z.RefinementCtx): string[] {
+  const patterns = commaList(value);
+  const bad = patterns.find((pattern) => !toolNamePattern.test(pattern));
+  if (bad !== undefined) {
+    context.addIssue({ code: 'custom', message: `"${bad}" is not a tool name; use letters, digits, "_", "-", "." and "*" (e.g. calculator,github__*)` });
+    return [];
+  }
+  return patterns;
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type ProviderName = z.infer<typeof providerName>;

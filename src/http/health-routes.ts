@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
+import { mcpHealthSchema, type McpHealth } from '../tools/mcp/mcp-tool-source.js';
 import { waitAtMost } from '../time/wait-at-most.js';
 import { principalOf } from './access-hook.js';
 import type { Metrics } from './metrics-registry.js';
@@ -18,6 +19,8 @@ const healthSchema = z.object({
   /** With REDIS_URL only: whether this instance reaches the Redis the instances share; down is 503. */
   redis: z.object({ status: z.enum(['up', 'down']) }).optional(),
   model: z.object({ provider: z.string(), model: z.string() }),
+  /** With TOOLS_FILE only: each MCP server's state; a server that is down does not make /health 503. */
+  mcp: mcpHealthSchema.optional(),
   /** `followed`: sessions with sockets here that another instance runs. */
   sessions: z.object({ live: z.number().int(), followed: z.number().int().optional() }),
   /** `stalled_ms`: how long the batch being written has waited; past the limit, 503. */
@@ -40,6 +43,8 @@ export interface HealthSources {
   /** Present with REDIS_URL: answers whether Redis answers. */
   redis?: { ping(): Promise<boolean>; followedSessions(): number };
   model: { provider: string; model: string };
+  /** Present with TOOLS_FILE. */
+  mcp?: () => McpHealth;
   liveSessions(): number;
   writerPending(): number;
   writerStalledMs(): number;
@@ -82,6 +87,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthSources> = async (app, so
       instance_id: sources.instanceId,
       ...(redisUp === undefined ? {} : { redis: { status: redisUp ? ('up' as const) : ('down' as const) } }),
       model: sources.model,
+      ...(sources.mcp ? { mcp: sources.mcp() } : {}),
       sessions: { live: sources.liveSessions(), ...(sources.redis ? { followed: sources.redis.followedSessions() } : {}) },
       event_writer: { pending: sources.writerPending(), stalled_ms: stalledMs },
       ...(sources.search ? { search: sources.search() } : {}),

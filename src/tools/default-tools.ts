@@ -17,6 +17,8 @@ export interface DefaultToolOptions {
   /** Hears about tools that crash or overrun. */
   logger: WarningLogger;
   defaultTimeoutMs?: number;
+  /** The operator's allow and deny lists, for these tools and any added later. */
+  isAllowed?: (name: string) => boolean;
   /**
    * Sources for fetch_data besides the built-in `sample`; one named "sample" replaces it,
    * so real data can stand where the model looks by default.
@@ -29,7 +31,11 @@ export function createDefaultToolRegistry(options: DefaultToolOptions): ToolRegi
   const extraSources = options.dataSources ?? [];
   const replacesSample = extraSources.some((source) => source.name === sampleDataSource.name);
   const sources = new DataSourceRegistry(replacesSample ? extraSources : [sampleDataSource, ...extraSources]);
-  return new ToolRegistry({ logger: options.logger, ...(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs }) })
+  return new ToolRegistry({
+    logger: options.logger,
+    ...(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs }),
+    ...(options.isAllowed === undefined ? {} : { isAllowed: options.isAllowed }),
+  })
     .register(calculatorTool)
     .register(createFetchDataTool(sources));
 }

@@ -1,4 +1,4 @@
-import { tool, type ToolSet } from 'ai';
+import { jsonSchema, tool, type ToolSet } from 'ai';
 import type { ToolRegistry } from '../../../src/tools/tool-registry.js';
 
 /**
@@ -12,7 +12,7 @@ export function toAiSdkTools(registry: ToolRegistry): ToolSet {
   for (const definition of registry.list()) {
     tools[definition.name] = tool({
       description: definition.description,
-      inputSchema: definition.parameters,
+      inputSchema: 'inputSchema' in definition ? jsonSchema(definition.inputSchema) : definition.parameters,
       execute: (input: unknown, { abortSignal }) =>
         registry.run(definition.name, input, abortSignal ?? new AbortController().signal),
     });

@@ -1,17 +1,17 @@
 import type { ToolPart } from '../state/chat-state.js';
 import { formatDuration } from '../text/format.js';
-
-const toolLabels: Record<string, string> = { calculator: 'Calculator', fetch_data: 'Data lookup' };
+import { toolLabel } from '../text/tool-label.js';
 
 /** A tool call in the flow of the answer: what was asked, what came back, how long it took. */
 export function ToolCard({ part }: { part: ToolPart }) {
   const state = !part.finished ? 'running' : part.error !== undefined ? 'failed' : part.durationMs === undefined && !('result' in part) ? 'unknown' : 'done';
-  const label = toolLabels[part.name] ?? part.name;
+  const { label, server } = toolLabel(part.name);
   return (
-    <section class={`tool-card tool-${state}`} aria-label={`Tool ${label}: ${state}`} data-tool={part.name} data-state={state}>
+    <section class={`tool-card tool-${state}`} aria-label={`Tool ${label}${server ? ` from ${server}` : ''}: ${state}`} data-tool={part.name} data-state={state}>
       <header class="tool-head">
-        <span class="tool-icon" aria-hidden="true">{part.name === 'calculator' ? '∑' : '⌕'}</span>
+        <span class="tool-icon" aria-hidden="true">{part.name === 'calculator' ? '∑' : server ? '⚙' : '⌕'}</span>
         <span class="tool-name">{label}</span>
+        {server ? <span class="tool-server" title="MCP server">{server}</span> : null}
         <span class="tool-status">
           {state === 'running' ? (
             <>
