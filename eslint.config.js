@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'test-artifacts/', 'bench/results/', 'web/dist/'] },
+  { ignores: ['dist/', 'client/dist/', 'node_modules/', 'data/', 'coverage/', 'test-artifacts/', 'bench/results/', 'web/dist/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -26,6 +26,7 @@ import { searchRoutes } from './http/search-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { chatRoutes } from './aichat/chat-routes.js';
 import { webRoutes } from './http/web-routes.js';
+import { asyncApiRoute } from './http/asyncapi-route.js';
 import { websocketRoute } from './http/websocket-route.js';
 import { clusterKeys } from './cluster/cluster-keys.js';
 import { ClusterNode, newInstanceId } from './cluster/cluster-node.js';
@@ -251,14 +252,16 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       info: {
         title: 'Parley',
         version: packageJson.version,
-        description: 'Realtime conversational AI backend. The realtime protocol is a WebSocket at /ws/session/{session_id}; see the README.',
+        description: 'Realtime conversational AI backend. The realtime protocol is a WebSocket at /ws/session/{session_id}, described as an AsyncAPI 3.0 document at [/asyncapi.json](/asyncapi.json).',
       },
+      externalDocs: { description: 'The WebSocket protocol (AsyncAPI 3.0)', url: '/asyncapi.json' },
       tags: [{ name: 'sessions' }, { name: 'chat' }, { name: 'operations' }, { name: 'web' }],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(asyncApiRoute, { version: packageJson.version });
 
   await app.register(fastifyWebsocket, {
     // ws refuses frames past this outright (closing with 1009); up to it, frames over

@@ -41,6 +41,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { ver
       websocket: '/ws/session/{session_id}',
       docs: '/docs',
       openapi: '/openapi.json',
+      asyncapi: '/asyncapi.json',
       health: '/health',
       metrics: '/metrics',
       sessions: '/api/sessions',

@@ -15,6 +15,7 @@ import { afterMilliseconds } from './after-milliseconds.js';
 import { BadFrameBudget } from './bad-frame-budget.js';
 import type { Metrics } from './metrics-registry.js';
 import { readUserIdParam } from './user-id-param.js';
+import { afterParamSchema } from './websocket-query.js';
 
 export interface WebSocketRouteOptions {
   hub: SessionHub;
@@ -191,7 +192,7 @@ export const websocketRoute: FastifyPluginAsync<WebSocketRouteOptions> = async (
 
 function parseAfter(raw: string | undefined): number | undefined | null {
   if (raw === undefined || raw === '') return undefined;
-  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+  return afterParamSchema.safeParse(raw).success ? Number(raw) : null;
 }
 
 function parseFrame(data: RawData, isBinary: boolean, maxFrameBytes: number): ClientFrame | ParleyError {

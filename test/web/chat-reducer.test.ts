@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryItem, ServerFrame } from '../../src/protocol/index.js';
 import { chatReducer, type ChatAction } from '../../web/src/state/chat-reducer.js';
 import { initialChatState, type ChatState } from '../../web/src/state/chat-state.js';
-import { reconnectDelay } from '../../web/src/connection/reconnect-delay.js';
 
 const model = { provider: 'offline', model: 'parley-offline' };
 const at = '2025-01-01T00:00:00.000Z';
@@ -255,12 +254,5 @@ describe('a long conversation', () => {
   it('offers to try again when older turns could not be read', () => {
     const shown = run(frames(session({ resumed: true, last_seq: 100, history: turns(5, 10), more_history: true })));
     expect(run([{ type: 'older-loading' }, { type: 'older-failed' }], shown).olderTurns).toBe('failed');
-  });
-});
-
-describe('the reconnect delay', () => {
-  it('doubles from half a second up to fifteen seconds, with jitter in the upper half', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map((attempt) => reconnectDelay(attempt, () => 1))).toStrictEqual([500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
-    expect(reconnectDelay(3, () => 0)).toBe(2000);
   });
 });

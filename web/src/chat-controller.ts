@@ -1,9 +1,16 @@
+import { ParleyClient, type ServerFrame } from '../../client/src/index.js';
 import { loadOlderHistory } from './api/sessions-api.js';
-import { SessionSocket, type SocketRefusal } from './connection/session-socket.js';
 import { oldestStoredSeq } from './state/chat-reducer.js';
 import { initialChatState } from './state/chat-state.js';
 import { ChatStore } from './state/chat-store.js';
-import { randomId } from './state/random-id.js';
+
+/** Why the server refused the connection for good (a bad session id, a foreign session, no valid token). */
+export interface SocketRefusal {
+  code: string;
+  message: string;
+  /** The token the refused connection carried. */
+  token: string | null;
+}
 
 /** How the conversation gets its token, and whom it tells when the server refuses it. */
 export interface ChatAccess {
@@ -12,54 +19,52 @@ export interface ChatAccess {
   onRefused(refusal: SocketRefusal): void;
 }
 
-/** The edge of the page: wires the socket to the store and turns user actions into frames. */
+/** The edge of the page: wires the client (@parley/client) to the store and turns user actions into frames. */
 export class ChatController {
   readonly store: ChatStore;
-  readonly #socket: SessionSocket;
+  readonly #client: ParleyClient;
 
   constructor(readonly sessionId: string, userId: string, access: ChatAccess) {
     this.store = new ChatStore(initialChatState(sessionId));
-    this.#socket = new SessionSocket({
-      sessionId,
+    this.#client = new ParleyClient(sessionId, {
+      url: location.origin,
       userId,
       token: () => access.token(),
       renewToken: (stale) => access.renewToken(stale),
-      onRefused: (refusal) => access.onRefused(refusal),
-      lastSeq: () => this.store.state.lastSeq,
-      onStatus: (status) => this.store.dispatch({ type: 'connection', status }),
-      onFrame: (frame) => {
-        this.store.dispatch({ type: 'frame', frame });
-        // Messages typed while disconnected, or sent and not acked before the drop: the
-        // server runs a known id only once, so resending cannot duplicate a turn.
-        if (frame.type === 'session') this.#resendPending();
-      },
     });
+    this.#client.on('frame', (frame: ServerFrame) => this.store.dispatch({ type: 'frame', frame }));
+    this.#client.on('state', (state) => {
+      if (state !== 'closed') this.store.dispatch({ type: 'connection', status: state });
+    });
+    this.#client.on('refused', ({ error, token }) => access.onRefused({ code: error.code, message: error.message, token }));
   }
 
   start(): void {
-    this.#socket.start();
+    this.#client.start();
   }
 
   stop(): void {
-    this.#socket.stop();
+    this.#client.close();
   }
 
-  /** `interrupt`: stop the answer being written and answer this instead. */
+  /**
+   * `interrupt`: stop the answer being written and answer this instead. A message written
+   * while disconnected is sent once connected, and again after a drop until acked.
+   */
   send(content: string, interrupt = false): void {
-    const id = randomId();
-    this.store.dispatch({ type: 'send', id, content });
-    this.#socket.send({ type: 'message', content, id, ...(interrupt ? { interrupt: true } : {}) });
+    const turn = this.#client.send(content, { interrupt });
+    this.store.dispatch({ type: 'send', id: turn.id, content });
   }
 
   retry(id: string): void {
     const turn = this.store.state.turns.find((candidate) => candidate.user?.id === id);
     if (!turn?.user) return;
     this.store.dispatch({ type: 'retry', id });
-    this.#socket.send({ type: 'message', content: turn.user.content, id });
+    this.#client.send(turn.user.content, { id });
   }
 
   cancel(): void {
-    this.#socket.send({ type: 'cancel' });
+    this.#client.cancel();
   }
 
   /** Reads the turns before the oldest one shown (the reader scrolled to the top); once at a time. */
@@ -74,14 +79,6 @@ export class ChatController {
       this.store.dispatch({ type: 'older-loaded', history, more });
     } catch {
       this.store.dispatch({ type: 'older-failed' });
-    }
-  }
-
-  #resendPending(): void {
-    for (const turn of this.store.state.turns) {
-      if (turn.user?.state === 'pending' && turn.user.id !== undefined) {
-        this.#socket.send({ type: 'message', content: turn.user.content, id: turn.user.id });
-      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { randomId } from './state/random-id.js';
+import { randomId } from '../../client/src/index.js';
 
 const sessionIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
 

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getSession, type SessionSummary } from '../api/sessions-api.js';
 import type { AuthView, PageAuth } from '../auth/page-auth.js';
-import { ChatController } from '../chat-controller.js';
-import type { SocketRefusal } from '../connection/session-socket.js';
+import { ChatController, type SocketRefusal } from '../chat-controller.js';
 import { browserUserId, newSessionId, sessionIdFromAddress, showSessionInAddress } from '../session-address.js';
 import { errorWords } from '../text/error-words.js';
 import { AccountFooter } from './account-footer.js';
