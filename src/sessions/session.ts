@@ -409,7 +409,7 @@ export class Session {
     const history = this.#history.slice();
     const olderOmitted = this.#olderHistory;
     const turn = new Turn(
-      (signal) => this.dependencies.runner.runTurn({ history, olderOmitted, signal }),
+      (signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel }),
       {
         token: (text) => this.#queueToken(text),
         emit: (frame) => this.#emit(frame),

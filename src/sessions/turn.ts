@@ -43,6 +43,8 @@ interface TurnProgress {
   ttftMs: number | null;
   finishReason: FinishReason;
   usage: TurnUsage | null;
+  /** The model answering, once a step names it (analytics count tokens by model). */
+  model: string | null;
 }
 
 export type EstimateUsage = (history: readonly HistoryItem[], text: string) => TurnUsage;
@@ -57,7 +59,7 @@ export class Turn {
   #status: TurnStatus | 'running' = 'running';
   #stopReason: 'cancelled' | 'interrupted' | null = null;
   #wakeOnCancel: (() => void) | null = null;
-  readonly #progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null };
+  readonly #progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null, model: null };
   /** Pieces of text since the last checkpoint, and the timer that saves them. */
   #unsavedPieces = 0;
   #checkpointTimer: NodeJS.Timeout | undefined;
@@ -65,13 +67,15 @@ export class Turn {
   readonly done: Promise<TurnResult>;
 
   constructor(
-    events: (signal: AbortSignal) => AsyncGenerator<TurnEvent>,
+    events: (signal: AbortSignal, onModel: (modelId: string) => void) => AsyncGenerator<TurnEvent>,
     private readonly output: TurnOutput,
     private readonly history: readonly HistoryItem[],
     private readonly estimateUsage: EstimateUsage,
     private readonly startedAt: number = performance.now(),
   ) {
-    this.done = this.#run(events(this.#controller.signal));
+    this.done = this.#run(events(this.#controller.signal, (modelId) => {
+      this.#progress.model = modelId;
+    }));
   }
 
   get status(): TurnStatus | 'running' {
@@ -110,7 +114,7 @@ export class Turn {
         progress.finishReason = 'error';
       }
     }
-    const { text, ttftMs, usage } = progress;
+    const { text, ttftMs, usage, model } = progress;
     let { finishReason } = progress;
 
     if (this.#stopReason !== null) {
@@ -133,7 +137,7 @@ export class Turn {
       {
         event_type: 'assistant_message',
         content: text,
-        metadata: answerMetadata({ status, finishReason, ttftMs, durationMs, usage: finalUsage, ...(error ? { error } : {}) }),
+        metadata: answerMetadata({ status, finishReason, ttftMs, durationMs, usage: finalUsage, model, ...(error ? { error } : {}) }),
       },
       doneSeq,
     );
@@ -198,6 +202,7 @@ export class Turn {
           progress.finishReason = event.finishReason;
           progress.usage = event.usage;
           break;
+
       }
     }
   }
@@ -222,7 +227,7 @@ export class Turn {
     if (this.#unsavedPieces === 0 || !this.running) return;
     this.#unsavedPieces = 0;
     this.#checkpointed = true;
-    const { text, ttftMs } = this.#progress;
+    const { text, ttftMs, model } = this.#progress;
     this.output.checkpoint(
       text,
       answerMetadata({
@@ -231,6 +236,7 @@ export class Turn {
         ttftMs,
         durationMs: this.#elapsed(),
         usage: this.estimateUsage(this.history, text),
+        model,
       }),
     );
   };
@@ -253,9 +259,10 @@ function answerMetadata(answer: {
   ttftMs: number | null;
   durationMs: number;
   usage: TurnUsage;
+  model: string | null;
   error?: ParleyError;
 }): Record<string, unknown> {
-  const { status, finishReason, ttftMs, durationMs, usage, error } = answer;
+  const { status, finishReason, ttftMs, durationMs, usage, model, error } = answer;
   return {
     status,
     finish_reason: finishReason,
@@ -264,6 +271,7 @@ function answerMetadata(answer: {
     prompt_tokens: usage.promptTokens ?? null,
     completion_tokens: usage.completionTokens ?? null,
     usage_estimated: usage.estimated ?? false,
+    ...(model === null ? {} : { model }),
     ...(error ? { error_code: error.code, error_message: error.message } : {}),
   };
 }
