@@ -8,6 +8,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { analyticsRoutes } from './analytics/analytics-routes.js';
+import { dashboardRoute } from './analytics/dashboard-route.js';
 import { allowedOriginsOf, isAuthConfigured } from './auth/auth-settings.js';
 import { createTokenVerifier } from './auth/verify-token.js';
 import type { Settings } from './config.js';
@@ -276,6 +278,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     expiryGraceMs: settings.AUTH_CLOCK_SKEW_S * 1000,
   });
   await app.register(sessionRoutes, { store });
+  await app.register(analyticsRoutes, { database });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -291,6 +294,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     metrics,
   });
   await app.register(webRoutes, { version: packageJson.version, authMode: isAuthConfigured(settings) ? 'token' : 'open', ...(supabase ? { supabase } : {}) });
+  await app.register(dashboardRoute);
 
   app.addHook('onReady', async () => {
     await cluster?.start(hub);
