@@ -17,8 +17,8 @@ const percentilesSchema = z.object({
 });
 
 export const analyticsFiguresSchema = z.object({
-  sessions: z.number().int().describe('Sessions with at least one event in the period'),
-  active_users: z.number().int().describe('Distinct owners of those sessions (sessions without an owner not counted)'),
+  sessions: z.number().int().describe('Sessions in which a user message was stored in the period'),
+  active_users: z.number().int().describe('Distinct owners of those sessions (sessions without an owner are not counted)'),
   turns: z.number().int().describe('Assistant turns that ended in the period'),
   turns_by_status: z.object({
     complete: z.number().int(),

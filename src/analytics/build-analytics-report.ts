@@ -1,6 +1,6 @@
 import { bucketStarts, type AnalyticsRange } from './analytics-range.js';
 import type { AnalyticsFigures, AnalyticsReport } from './analytics-schemas.js';
-import type { ActivityRow, AnalyticsRows } from './read-analytics.js';
+import type { AnalyticsRows, TurnRow } from './read-analytics.js';
 
 /**
  * The report from the rows SQL computed: every bucket of the range in order (empty ones as
@@ -18,17 +18,32 @@ export function buildAnalyticsReport(range: AnalyticsRange, userId: string | nul
     return found;
   };
 
-  for (const row of rows.activity) Object.assign(figuresOf(row.bucket), activityFigures(row));
+  for (const row of rows.presence) Object.assign(figuresOf(row.bucket), { sessions: row.sessions, active_users: row.active_users });
+  for (const row of rows.turns) Object.assign(figuresOf(row.bucket), turnFigures(row));
+  const totals = figuresOf(null);
   for (const row of rows.models) {
-    const target = figuresOf(row.bucket);
-    target.tokens_by_model.push({ model: row.model, turns: row.turns, prompt_tokens: row.prompt_tokens, completion_tokens: row.completion_tokens });
-    target.tokens.prompt += row.prompt_tokens;
-    target.tokens.completion += row.completion_tokens;
+    for (const target of [figuresOf(row.bucket), totals]) {
+      const entry = findOrAdd(target.tokens_by_model, (each) => each.model === row.model, () => ({ model: row.model, turns: 0, prompt_tokens: 0, completion_tokens: 0 }));
+      entry.turns += row.turns;
+      entry.prompt_tokens += row.prompt_tokens;
+      entry.completion_tokens += row.completion_tokens;
+      target.tokens.prompt += row.prompt_tokens;
+      target.tokens.completion += row.completion_tokens;
+    }
   }
   for (const row of rows.tools) {
-    figuresOf(row.bucket).tools.push({ name: row.name, calls: row.calls, errors: row.errors, error_rate: row.calls === 0 ? 0 : round(row.errors / row.calls, 4) });
+    for (const target of [figuresOf(row.bucket), totals]) {
+      const entry = findOrAdd(target.tools, (each) => each.name === row.name, () => ({ name: row.name, calls: 0, errors: 0, error_rate: 0 }));
+      entry.calls += row.calls;
+      entry.errors += row.errors;
+      entry.error_rate = entry.calls === 0 ? 0 : round(entry.errors / entry.calls, 4);
+    }
   }
-  for (const row of rows.errors) figuresOf(row.bucket).errors.push({ code: row.code, count: row.count });
+  for (const row of rows.errors) {
+    for (const target of [figuresOf(row.bucket), totals]) {
+      findOrAdd(target.errors, (each) => each.code === row.code, () => ({ code: row.code, count: 0 })).count += row.count;
+    }
+  }
   for (const each of figures.values()) sortLists(each);
 
   return {
@@ -36,20 +51,32 @@ export function buildAnalyticsReport(range: AnalyticsRange, userId: string | nul
     to: range.to.toISOString(),
     bucket: range.bucket,
     user_id: userId,
-    totals: figures.get(null) ?? emptyFigures(),
+    totals,
     buckets: bucketStarts(range).map((start) => ({ start: start.toISOString(), ...(figures.get(start.toISOString()) ?? emptyFigures()) })),
   };
 }
 
-function activityFigures(row: ActivityRow): Pick<AnalyticsFigures, 'sessions' | 'active_users' | 'turns' | 'turns_by_status' | 'ttft_ms' | 'duration_ms'> {
+function turnFigures(row: TurnRow): Pick<AnalyticsFigures, 'turns' | 'turns_by_status' | 'ttft_ms' | 'duration_ms'> {
   return {
-    sessions: row.sessions,
-    active_users: row.active_users,
     turns: row.turns,
     turns_by_status: { complete: row.complete, cancelled: row.cancelled, interrupted: row.interrupted, error: row.error },
-    ttft_ms: { p50: roundOrNull(row.ttft_p50), p95: roundOrNull(row.ttft_p95) },
-    duration_ms: { p50: roundOrNull(row.duration_p50), p95: roundOrNull(row.duration_p95) },
+    ttft_ms: percentiles(row.ttft_ms),
+    duration_ms: percentiles(row.duration_ms),
   };
+}
+
+/** SQL's [p50, p95] in milliseconds to a tenth, as turn measures are recorded. */
+function percentiles(values: [number, number] | null): AnalyticsFigures['ttft_ms'] {
+  return values === null ? { p50: null, p95: null } : { p50: round(values[0], 1), p95: round(values[1], 1) };
+}
+
+function findOrAdd<T>(list: T[], matches: (item: T) => boolean, create: () => T): T {
+  let found = list.find(matches);
+  if (found === undefined) {
+    found = create();
+    list.push(found);
+  }
+  return found;
 }
 
 function emptyFigures(): AnalyticsFigures {
@@ -72,11 +99,6 @@ function sortLists(figures: AnalyticsFigures): void {
   figures.tokens_by_model.sort((one, other) => other.prompt_tokens + other.completion_tokens - (one.prompt_tokens + one.completion_tokens) || one.model.localeCompare(other.model));
   figures.tools.sort((one, other) => other.calls - one.calls || one.name.localeCompare(other.name));
   figures.errors.sort((one, other) => other.count - one.count || one.code.localeCompare(other.code));
-}
-
-/** Milliseconds to a tenth, as turn measures are recorded. */
-function roundOrNull(value: number | null): number | null {
-  return value === null ? null : round(value, 1);
 }
 
 function round(value: number, digits: number): number {

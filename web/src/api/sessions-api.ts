@@ -56,7 +56,7 @@ async function getJson<T>(path: string): Promise<T> {
  * A GET with the page's token as a Bearer header. A 401 is tried once more with a renewed
  * token (a refreshed Supabase session); failing that, the page asks for a sign-in.
  */
-async function authorizedFetch(path: string): Promise<Response> {
+export async function authorizedFetch(path: string): Promise<Response> {
   const used = pageAuth.token();
   const response = await fetch(path, { headers: requestHeaders(used) });
   if (response.status !== 401) return response;
