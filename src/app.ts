@@ -188,6 +188,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         metrics.turns.inc({ status: result.status });
         if (result.ttftMs !== null) metrics.ttft.observe(result.ttftMs / 1000);
         metrics.turnDuration.observe(result.durationMs / 1000);
+        const model = result.model ?? 'unknown';
+        metrics.tokens.inc({ direction: 'prompt', model }, result.usage.promptTokens ?? 0);
+        metrics.tokens.inc({ direction: 'completion', model }, result.usage.completionTokens ?? 0);
         if (result.error) metrics.frameErrors.inc({ code: result.error.code });
       },
       onSlowConsumer: () => metrics.slowConsumers.inc(),

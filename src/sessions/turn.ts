@@ -35,6 +35,8 @@ export interface TurnResult {
   usage: TurnUsage;
   ttftMs: number | null;
   durationMs: number;
+  /** The model that answered, when one started. */
+  model: string | null;
   error?: ParleyError;
 }
 
@@ -158,7 +160,7 @@ export class Turn {
       ...(ttftMs === null ? {} : { ttft_ms: ttftMs }),
       duration_ms: durationMs,
     });
-    return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, ...(error ? { error } : {}) };
+    return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, model, ...(error ? { error } : {}) };
   }
 
   async #consume(events: AsyncGenerator<TurnEvent>, progress: TurnProgress): Promise<void> {

@@ -32,7 +32,8 @@ export function TimeChart({ chart, times, bucket, scheme }: Props) {
         height,
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
         scales: { x: { time: true }, y: { range: (_plot, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-        axes: [axis, { ...axis, size: 56 }],
+        // Ticks on whole buckets: a day chart never marks hours.
+        axes: [{ ...axis, incrs: bucket === 'hour' ? [3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400] : [86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400] }, { ...axis, size: 56 }],
         legend: { live: false },
         cursor: { points: { size: 6 } },
         series: [
