@@ -8,6 +8,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
+import { analyticsRoutes } from './analytics/analytics-routes.js';
+import { dashboardRoute } from './analytics/dashboard-route.js';
 import { allowedOriginsOf, isAuthConfigured } from './auth/auth-settings.js';
 import { createTokenVerifier } from './auth/verify-token.js';
 import type { Settings } from './config.js';
@@ -206,6 +208,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         metrics.turns.inc({ status: result.status });
         if (result.ttftMs !== null) metrics.ttft.observe(result.ttftMs / 1000);
         metrics.turnDuration.observe(result.durationMs / 1000);
+        const model = result.model ?? 'unknown';
+        metrics.tokens.inc({ direction: 'prompt', model }, result.usage.promptTokens ?? 0);
+        metrics.tokens.inc({ direction: 'completion', model }, result.usage.completionTokens ?? 0);
         if (result.error) metrics.frameErrors.inc({ code: result.error.code });
       },
       onSlowConsumer: () => metrics.slowConsumers.inc(),
@@ -301,6 +306,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(sessionRoutes, { store });
   await app.register(chatRoutes, { hub, store, clustered: cluster !== null, decideWithinMs: settings.ACK_TIMEOUT_MS * 3 });
   await app.register(searchRoutes, { search: search.service });
+  await app.register(analyticsRoutes, { database });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -318,6 +324,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     search: () => search.service.modes,
   });
   await app.register(webRoutes, { version: packageJson.version, authMode: isAuthConfigured(settings) ? 'token' : 'open', ...(supabase ? { supabase } : {}) });
+  await app.register(dashboardRoute);
 
   // Bounded (McpToolSource.start): a slow server connects on in the background.
   if (mcp) app.addHook('onReady', () => mcp.start());

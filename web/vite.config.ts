@@ -1,8 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
+
+/** Builds the dashboard after the chat page, as a page of its own (web/dashboard/vite.config.ts). */
+const dashboard: Plugin = {
+  name: 'parley-dashboard',
+  apply: 'build',
+  async closeBundle() {
+    await build({ configFile: fileURLToPath(new URL('dashboard/vite.config.ts', import.meta.url)) });
+  },
+};
 
 /** The chat page: built from web/ into dist/web/, which the server serves (src/http/web-routes.ts). */
 export default defineConfig({
+  plugins: [dashboard],
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   publicDir: false,

@@ -29,6 +29,12 @@ export function createMetrics(sources: {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60],
       registers: [registry],
     }),
+    tokens: new Counter({
+      name: 'parley_tokens_total',
+      help: 'Model tokens of finished turns (estimated where the provider gave none), by direction (prompt, completion) and model',
+      labelNames: ['direction', 'model'],
+      registers: [registry],
+    }),
     frameErrors: new Counter({ name: 'parley_frame_errors_total', help: 'Error frames sent, by code', labelNames: ['code'], registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_slow_consumers_total', help: 'Sockets closed for reading too slowly', registers: [registry] }),
     badFrameCloses: new Counter({

@@ -23,6 +23,8 @@ export interface TurnRequest {
   /** Older turns exist than `history` holds (a long session keeps the recent ones in memory). */
   olderOmitted?: boolean;
   signal: AbortSignal;
+  /** Hears which model answers each step of the turn (the turn's assistant_message names it). */
+  onModel?: (modelId: string) => void;
 }
 
 /**
@@ -63,7 +65,7 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
   return {
     provider: primary.provider,
     modelId: primary.modelId,
-    runTurn: ({ history, olderOmitted, signal }) => {
+    runTurn: ({ history, olderOmitted, signal, onModel }) => {
       const budgeted = fitContextBudget(history, settings.CONTEXT_BUDGET_TOKENS, estimateTokens(systemPrompt), olderOmitted);
       return runModelTurn({
         model,
@@ -72,6 +74,7 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
         tools,
         maxSteps: settings.LLM_MAX_STEPS,
         signal,
+        ...(onModel ? { onModel } : {}),
       });
     },
     summarize: (history, signal) => summarizeConversation({ model, history: [...history], logger: options.logger, ...(signal ? { signal } : {}) }),

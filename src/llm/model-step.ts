@@ -10,6 +10,8 @@ export interface StepReader {
   read(): Promise<ReadResult<LanguageModelV3StreamPart>>;
   /** Stops reading and lets the provider's request go. */
   cancel(reason?: unknown): Promise<void>;
+  /** The model answering this step: with LLM_FALLBACK it may not be the configured one. */
+  modelId?: string;
 }
 
 /** What `ReadableStreamDefaultReader.read` resolves to. */

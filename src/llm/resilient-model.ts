@@ -2,7 +2,7 @@ import type { LanguageModelV3, LanguageModelV3CallOptions } from '@ai-sdk/provid
 import { abortWith } from './abort-with.js';
 import { firstThatStarts } from './fallback-chain.js';
 import { classifyProviderError, ModelTimeoutError, type ProviderLabel } from './map-provider-error.js';
-import { streamOf, type StepModel } from './model-step.js';
+import { streamOf, type StepModel, type StepReader } from './model-step.js';
 import { openModelStream, type StreamTimeouts } from './open-model-stream.js';
 import { withRetries, type RetryPolicy } from './with-retries.js';
 
@@ -39,8 +39,9 @@ export function createResilientModel(candidates: readonly ModelCandidate[], opti
       { signal, name: (candidate) => `${candidate.provider} (${candidate.modelId})` },
     );
 
-  const openStep = (callOptions: LanguageModelV3CallOptions) =>
-    eachCandidate(callOptions.abortSignal, (candidate) => openModelStream(candidate.model, candidate, callOptions, options));
+  const openStep = (callOptions: LanguageModelV3CallOptions): Promise<StepReader> =>
+    eachCandidate(callOptions.abortSignal, async (candidate) =>
+      Object.assign(await openModelStream(candidate.model, candidate, callOptions, options), { modelId: candidate.modelId }));
 
   return {
     openStep,

@@ -24,6 +24,8 @@ export interface ModelTurnRequest {
   tools: ToolRegistry;
   maxSteps: number;
   signal: AbortSignal;
+  /** Hears which model answers each step (a fallback may answer instead of the configured one). */
+  onModel?: (modelId: string) => void;
 }
 
 interface StepCall {
@@ -61,6 +63,7 @@ export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<T
       if (request.signal.aborted) return;
       throw toParleyError(error, 'llm_error');
     }
+    if (reader.modelId !== undefined) request.onModel?.(reader.modelId);
     const calls: StepCall[] = [];
     let text = '';
     let finishReason: FinishReason = 'other';

@@ -389,7 +389,7 @@ export class Session {
     const history = item ? [...this.#history, item] : this.#history.slice();
     const olderOmitted = this.#olderHistory;
     const stored = this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
-    const early = startEarly((signal) => this.dependencies.runner.runTurn({ history, olderOmitted, signal }));
+    const early = startEarly((signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel }));
     try {
       await stored;
     } catch (thrown) {
@@ -419,7 +419,7 @@ export class Session {
     this.#firstTokenPending = true;
     const history = this.#history.slice();
     const turn = new Turn(
-      (signal) => early.take(signal),
+      (signal, onModel) => early.take(signal, onModel),
       {
         token: (text) => this.#queueToken(text),
         emit: (frame) => this.#emit(frame),

@@ -5,15 +5,20 @@
  * token"). Until `take`, nothing of the answer reaches anyone; `drop` ends it unheard.
  */
 export interface EarlyTurn<T> {
-  /** The events, the first one possibly already waiting; called once. */
-  take(signal: AbortSignal): AsyncGenerator<T, void>;
+  /** The events, the first one possibly already waiting; called once. `onModel` hears the model answering, also one named before. */
+  take(signal: AbortSignal, onModel: (modelId: string) => void): AsyncGenerator<T, void>;
   /** The message was not stored: the request is cancelled and its events discarded. */
   drop(reason: unknown): void;
 }
 
-export function startEarly<T>(start: (signal: AbortSignal) => AsyncGenerator<T, unknown, unknown>): EarlyTurn<T> {
+export function startEarly<T>(start: (signal: AbortSignal, onModel: (modelId: string) => void) => AsyncGenerator<T, unknown, unknown>): EarlyTurn<T> {
   const controller = new AbortController();
-  const source = start(controller.signal);
+  let model: string | null = null;
+  let hearModel: ((modelId: string) => void) | null = null;
+  const source = start(controller.signal, (modelId) => {
+    model = modelId;
+    hearModel?.(modelId);
+  });
   const first = source.next();
   // Seen by take()'s reader; a turn dropped before it is read must not make it unhandled.
   first.catch(() => undefined);
@@ -26,7 +31,9 @@ export function startEarly<T>(start: (signal: AbortSignal) => AsyncGenerator<T, 
   }
 
   return {
-    take(signal) {
+    take(signal, onModel) {
+      if (model !== null) onModel(model);
+      hearModel = onModel;
       if (signal.aborted) controller.abort(signal.reason);
       else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
       return replay();

@@ -35,6 +35,8 @@ export interface TurnResult {
   usage: TurnUsage;
   ttftMs: number | null;
   durationMs: number;
+  /** The model that answered, when one started. */
+  model: string | null;
   error?: ParleyError;
 }
 
@@ -43,6 +45,8 @@ interface TurnProgress {
   ttftMs: number | null;
   finishReason: FinishReason;
   usage: TurnUsage | null;
+  /** The model answering, once a step names it (analytics count tokens by model). */
+  model: string | null;
 }
 
 export type EstimateUsage = (history: readonly HistoryItem[], text: string) => TurnUsage;
@@ -57,7 +61,7 @@ export class Turn {
   #status: TurnStatus | 'running' = 'running';
   #stopReason: 'cancelled' | 'interrupted' | null = null;
   #wakeOnCancel: (() => void) | null = null;
-  readonly #progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null };
+  readonly #progress: TurnProgress = { text: '', ttftMs: null, finishReason: 'stop', usage: null, model: null };
   /** Pieces of text since the last checkpoint, and the timer that saves them. */
   #unsavedPieces = 0;
   #checkpointTimer: NodeJS.Timeout | undefined;
@@ -65,13 +69,15 @@ export class Turn {
   readonly done: Promise<TurnResult>;
 
   constructor(
-    events: (signal: AbortSignal) => AsyncGenerator<TurnEvent>,
+    events: (signal: AbortSignal, onModel: (modelId: string) => void) => AsyncGenerator<TurnEvent>,
     private readonly output: TurnOutput,
     private readonly history: readonly HistoryItem[],
     private readonly estimateUsage: EstimateUsage,
     private readonly startedAt: number = performance.now(),
   ) {
-    this.done = this.#run(events(this.#controller.signal));
+    this.done = this.#run(events(this.#controller.signal, (modelId) => {
+      this.#progress.model = modelId;
+    }));
   }
 
   get status(): TurnStatus | 'running' {
@@ -110,7 +116,7 @@ export class Turn {
         progress.finishReason = 'error';
       }
     }
-    const { text, ttftMs, usage } = progress;
+    const { text, ttftMs, usage, model } = progress;
     let { finishReason } = progress;
 
     if (this.#stopReason !== null) {
@@ -133,7 +139,7 @@ export class Turn {
       {
         event_type: 'assistant_message',
         content: text,
-        metadata: answerMetadata({ status, finishReason, ttftMs, durationMs, usage: finalUsage, ...(error ? { error } : {}) }),
+        metadata: answerMetadata({ status, finishReason, ttftMs, durationMs, usage: finalUsage, model, ...(error ? { error } : {}) }),
       },
       doneSeq,
     );
@@ -154,7 +160,7 @@ export class Turn {
       ...(ttftMs === null ? {} : { ttft_ms: ttftMs }),
       duration_ms: durationMs,
     });
-    return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, ...(error ? { error } : {}) };
+    return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, model, ...(error ? { error } : {}) };
   }
 
   async #consume(events: AsyncGenerator<TurnEvent>, progress: TurnProgress): Promise<void> {
@@ -198,6 +204,7 @@ export class Turn {
           progress.finishReason = event.finishReason;
           progress.usage = event.usage;
           break;
+
       }
     }
   }
@@ -222,7 +229,7 @@ export class Turn {
     if (this.#unsavedPieces === 0 || !this.running) return;
     this.#unsavedPieces = 0;
     this.#checkpointed = true;
-    const { text, ttftMs } = this.#progress;
+    const { text, ttftMs, model } = this.#progress;
     this.output.checkpoint(
       text,
       answerMetadata({
@@ -231,6 +238,7 @@ export class Turn {
         ttftMs,
         durationMs: this.#elapsed(),
         usage: this.estimateUsage(this.history, text),
+        model,
       }),
     );
   };
@@ -253,9 +261,10 @@ function answerMetadata(answer: {
   ttftMs: number | null;
   durationMs: number;
   usage: TurnUsage;
+  model: string | null;
   error?: ParleyError;
 }): Record<string, unknown> {
-  const { status, finishReason, ttftMs, durationMs, usage, error } = answer;
+  const { status, finishReason, ttftMs, durationMs, usage, model, error } = answer;
   return {
     status,
     finish_reason: finishReason,
@@ -264,6 +273,7 @@ function answerMetadata(answer: {
     prompt_tokens: usage.promptTokens ?? null,
     completion_tokens: usage.completionTokens ?? null,
     usage_estimated: usage.estimated ?? false,
+    ...(model === null ? {} : { model }),
     ...(error ? { error_code: error.code, error_message: error.message } : {}),
   };
 }

@@ -70,7 +70,7 @@ describe.each(providers)('through $name', (provider) => {
 
     const events = await server.app.parley.store.loadEvents(`e2e-${provider.name}`);
     const assistant = events.find((event) => event.event_type === 'assistant_message');
-    expect(assistant?.metadata).toMatchObject({ status: 'complete', prompt_tokens: 100, completion_tokens: 12, usage_estimated: false });
+    expect(assistant?.metadata).toMatchObject({ status: 'complete', prompt_tokens: 100, completion_tokens: 12, usage_estimated: false, model: provider.model.model });
     expect((await server.app.inject({ url: '/health' })).json<{ model: unknown }>().model).toStrictEqual(provider.model);
     await client.close();
   });

@@ -35,7 +35,7 @@ describe('startEarly', () => {
     const early = startEarly(start);
     expect(seen.started).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await readAll(early.take(new AbortController().signal))).toEqual(['a', 'b', 'c']);
+    expect(await readAll(early.take(new AbortController().signal, () => undefined))).toEqual(['a', 'b', 'c']);
   });
 
   it('cancels the request and closes the source when the message is dropped', async () => {
@@ -50,7 +50,7 @@ describe('startEarly', () => {
   it("passes the turn's cancel on to the request", async () => {
     const { start, seen } = recordingSource(['a', 'b', 'c']);
     const turn = new AbortController();
-    const events = startEarly(start).take(turn.signal);
+    const events = startEarly(start).take(turn.signal, () => undefined);
     expect((await events.next()).value).toBe('a');
     turn.abort();
     expect(seen.aborted).toBe(true);
@@ -59,7 +59,7 @@ describe('startEarly', () => {
 
   it('gives a failing source its error to the reader, and none to the process when dropped', async () => {
     const failing = recordingSource([], { failWith: new Error('model down') });
-    await expect(readAll(startEarly(failing.start).take(new AbortController().signal))).rejects.toThrow('model down');
+    await expect(readAll(startEarly(failing.start).take(new AbortController().signal, () => undefined))).rejects.toThrow('model down');
     const dropped = recordingSource([], { failWith: new Error('model down') });
     startEarly(dropped.start).drop(new Error('not stored'));
     // An unhandled rejection would fail this test run.

@@ -39,6 +39,13 @@ it('answers from gemini when openai keeps failing before its first token', async
   expect(gemini.requests).toHaveLength(1);
 });
 
+it('names the fallback model as the one answering, for the turn\'s record', async () => {
+  const runner = await openaiThenGemini({ replies: () => ({ kind: 'error', status: 503 }) }, { replies: [{ kind: 'text', text: 'Hello from Gemini.' }] });
+  const answering: string[] = [];
+  for await (const event of runner.runTurn({ history: question, signal: new AbortController().signal, onModel: (modelId) => answering.push(modelId) })) void event;
+  expect(answering).toStrictEqual(['gemini-3.5-flash']);
+});
+
 it('falls back at once on a refused key, which no retry would fix', async () => {
   const runner = await openaiThenGemini({ replies: () => ({ kind: 'error', status: 401 }) });
   const outcome = await runTurn(runner, question);

@@ -138,6 +138,7 @@ export function App({ auth, view }: Props) {
           onOpen={open}
           onMore={sessions.more}
         />
+        <a class="sidebar-link" href="/dashboard">Dashboard</a>
         <AccountFooter view={view} onSignOut={() => auth.signOut()} />
       </aside>
       <button type="button" class="scrim" aria-label="Close the sessions panel" tabIndex={-1} onClick={() => setDrawerOpen(false)} />
