@@ -23,6 +23,13 @@ import { supabasePageConfig } from './http/page-settings.js';
 import { securityHeaderOptions } from './http/security-headers.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { deleteSessionRoute } from './http/delete-session-route.js';
+import { exportRoute } from './export/export-route.js';
+import { renameRoute } from './titles/rename-route.js';
+import { TitleWriter } from './titles/title-writer.js';
+import { writeSessionTitle } from './llm/write-title.js';
+import { createSessionChanges } from './store/session-changes.js';
+import type { SessionNotice } from './cluster/session-notices.js';
 import { webRoutes } from './http/web-routes.js';
 import { websocketRoute } from './http/websocket-route.js';
 import { clusterKeys } from './cluster/cluster-keys.js';
@@ -64,6 +71,8 @@ export interface Parley {
   runner: ModelRunner;
   hub: SessionHub;
   finalizer: Finalizer;
+  /** Names sessions after their first completed turn. */
+  titles: TitleWriter;
   /** This process among the instances sharing REDIS_URL; null without it. */
   cluster: ClusterNode | null;
   instanceId: string;
@@ -158,6 +167,15 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const sharedRedis = cluster ? { redis: cluster.redis, prefix: settings.REDIS_KEY_PREFIX } : undefined;
   const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
   const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
+  const changes = createSessionChanges(database);
+  const announce = (notice: SessionNotice) => hub.announce(notice);
+  const titles = new TitleWriter({
+    store,
+    changes,
+    write: (history, signal) => runner.title?.(history, signal) ?? writeSessionTitle({ model: null, history, logger: app.log }),
+    announce: (sessionId, title) => announce({ t: 'title', session: sessionId, title }),
+    logger: app.log,
+  });
 
   const hub = new SessionHub(
     store,
@@ -182,7 +200,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         },
         ...defaultCrashLimits,
       },
-      onTurnEnd: (_session, result) => {
+      onTurnEnd: (session, result) => {
+        titles.afterTurn(session.id, result.status);
         metrics.turns.inc({ status: result.status });
         if (result.ttftMs !== null) metrics.ttft.observe(result.ttftMs / 1000);
         metrics.turnDuration.observe(result.durationMs / 1000);
@@ -214,7 +233,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
 
-  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, cluster, instanceId });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, titles, cluster, instanceId });
 
   const supabase = supabasePageConfig(settings);
   // The page's Supabase client talks to the project's own origin.
@@ -276,6 +295,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     expiryGraceMs: settings.AUTH_CLOCK_SKEW_S * 1000,
   });
   await app.register(sessionRoutes, { store });
+  await app.register(renameRoute, { store, changes, announce });
+  await app.register(deleteSessionRoute, { store, changes, announce, onDeleted: (sessionId) => titles.forget(sessionId) });
+  await app.register(exportRoute, { store });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -297,6 +319,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await finalizer.start();
   });
   app.addHook('onClose', async () => {
+    await titles.stop();
     // Side by side and bounded: a finalize in progress waits for the writer's flush, which a
     // database that cannot be written never gives; closing the writer ends that wait.
     const [, left] = await Promise.all([
