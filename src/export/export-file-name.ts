@@ -23,6 +23,7 @@ export function exportContentDisposition(title: string | null, sessionId: string
 function asciiSlug(text: string): string {
   const slug = text
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   return cutText(slug, maxNameLength).replace(/-+$/, '');

@@ -9,8 +9,11 @@ export const untitledConversation = 'New conversation';
 
 /** Markdown that opens a line (heading, quote, list item, fence) says nothing about the subject. */
 const lineOpener = /^\s*(?:#{1,6}\s+|>+\s*|[-*+]\s+|\d{1,3}[.)]\s+|```\S*\s*)+/;
-/** Characters that only format (emphasis, code) or would break a one-line name (controls). */
-const formatting = /[*_`~]+|[\p{Cc}\p{Cf}]/gu;
+/**
+ * What only formats (emphasis marks at a word's edge, code ticks, strike marks) or would break
+ * a one-line name (controls); a `*` between digits stays (12*7).
+ */
+const formatting = /(?<=^|\s)[*_]+|[*_]+(?=\s|$)|`+|~~|[\p{Cc}\p{Cf}]/gu;
 /** What a model tends to put around a title it was asked for. */
 const modelWrapping = /^(?:title\s*[:-]\s*)?["'“”‘’«»]*\s*|\s*["'“”‘’«»]*$/giu;
 
@@ -44,7 +47,7 @@ export function cleanModelTitle(answer: string): string | null {
 }
 
 function oneLine(text: string): string {
-  return toStorableText(text).replace(formatting, ' ').replace(/\s+/gu, ' ').trim();
+  return toStorableText(text.replace(formatting, ' ')).replace(/\s+/gu, ' ').trim();
 }
 
 function capitalize(text: string): string {
