@@ -47,7 +47,7 @@ export function fence(text: string, language: string): string {
 
 /** Every ASCII punctuation character backslash-escaped (CommonMark renders each as itself), on one line. */
 export function escapeInline(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/[!-\/:-@\[-`{-~]/g, (character) => `\\${character}`);
+  return text.replace(/\s+/g, ' ').trim().replace(/[!-/:-@[-`{-~]/g, (character) => `\\${character}`);
 }
 
 const backtick = '`';

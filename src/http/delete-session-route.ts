@@ -12,9 +12,9 @@ export interface DeleteSessionRouteOptions {
   store: SessionStore;
   changes: Pick<SessionChanges, 'deleteSession'>;
   /** Closes the session's sockets and stops its turn here, and tells the other instances (SessionHub.announce). */
-  announce(notice: SessionNotice): Promise<void>;
+  announce: (notice: SessionNotice) => Promise<void>;
   /** The session is gone: whoever remembers it forgets it. */
-  onDeleted?(sessionId: string): void;
+  onDeleted?: (sessionId: string) => void;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface RenameRouteOptions {
   store: SessionStore;
   changes: Pick<SessionChanges, 'rename'>;
   /** Tells the session's sockets, on every instance (SessionHub.announce). */
-  announce(notice: SessionNotice): Promise<void>;
+  announce: (notice: SessionNotice) => Promise<void>;
 }
 
 /** `PATCH /api/sessions/{id}` `{"title": ...}`: the owner names the session; the model never renames it after. */

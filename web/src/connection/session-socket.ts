@@ -21,12 +21,12 @@ export interface SessionSocketOptions {
   token(): string | null;
   /** Asked when the server refuses a token: a newer one to reconnect with, or null. */
   renewToken(stale: string | null): Promise<string | null>;
-  /** The server refused the connection for good (a bad session id, a foreign session, no valid token): no more retries. */
+  /** The server refused the connection for good (a bad session id, a foreign session, no valid token, a deleted session): no more retries. */
   onRefused(refusal: SocketRefusal): void;
 }
 
 /** Refusals that another attempt with the same address and token cannot change. */
-const finalRefusals = new Set(['bad_request', 'forbidden', 'not_found']);
+const finalRefusals = new Set(['bad_request', 'forbidden', 'not_found', 'session_deleted']);
 
 const pingEveryMs = 20_000;
 /** No frame at all (not even a pong) for this long: the connection is dead without saying so. */
