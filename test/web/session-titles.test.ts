@@ -40,14 +40,14 @@ describe.runIf(hasChromium)('titles, rename, export and delete on the page', () 
     await screenshot(page, 'session-export-menu');
     const [markdown] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Markdown (.md)' }).click()]);
     expect(markdown.suggestedFilename()).toBe('parley-Recipe-maths.md');
-    const markdownText = await readFile((await markdown.path())!, 'utf8');
+    const markdownText = await readFile((await markdown.path()), 'utf8');
     expect(markdownText).toContain('# Recipe maths\n');
     expect(markdownText).toContain('```text\nWhat is 12*7? I need it for a recipe.\n```');
 
     await page.getByText('Export', { exact: true }).click();
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON (.json)' }).click()]);
     expect(json.suggestedFilename()).toBe('parley-Recipe-maths.json');
-    const file = JSON.parse(await readFile((await json.path())!, 'utf8')) as { session: { title: string }; conversation: Array<{ type: string }> };
+    const file = JSON.parse(await readFile((await json.path()), 'utf8')) as { session: { title: string }; conversation: Array<{ type: string }> };
     expect(file.session.title).toBe('Recipe maths');
     expect(file.conversation.map((entry) => entry.type)).toStrictEqual(['user_message', 'tool_call', 'tool_result', 'assistant_message']);
     expect(fixture.pageErrors).toStrictEqual([]);
