@@ -27,6 +27,13 @@ import { registerProblemHandlers } from './http/problem-handlers.js';
 import { searchRoutes } from './http/search-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { chatRoutes } from './aichat/chat-routes.js';
+import { deleteSessionRoute } from './http/delete-session-route.js';
+import { exportRoute } from './export/export-route.js';
+import { renameRoute } from './titles/rename-route.js';
+import { TitleWriter } from './titles/title-writer.js';
+import { writeSessionTitle } from './llm/write-title.js';
+import { createSessionChanges } from './store/session-changes.js';
+import type { SessionNotice } from './cluster/session-notices.js';
 import { webRoutes } from './http/web-routes.js';
 import { asyncApiRoute } from './http/asyncapi-route.js';
 import { websocketRoute } from './http/websocket-route.js';
@@ -74,6 +81,8 @@ export interface Parley {
   runner: ModelRunner;
   hub: SessionHub;
   finalizer: Finalizer;
+  /** Names sessions after their first completed turn. */
+  titles: TitleWriter;
   /** This process among the instances sharing REDIS_URL; null without it. */
   cluster: ClusterNode | null;
   instanceId: string;
@@ -180,6 +189,15 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     : null;
   if (mcp) tools.addSource(mcp);
   const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
+  const changes = createSessionChanges(database);
+  const announce = (notice: SessionNotice) => hub.announce(notice);
+  const titles = new TitleWriter({
+    store,
+    changes,
+    write: (history, signal) => runner.title?.(history, signal) ?? writeSessionTitle({ model: null, history, logger: app.log }),
+    announce: (sessionId, title) => announce({ t: 'title', session: sessionId, title }),
+    logger: app.log,
+  });
 
   const hub = new SessionHub(
     store,
@@ -204,7 +222,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         },
         ...defaultCrashLimits,
       },
-      onTurnEnd: (_session, result) => {
+      onTurnEnd: (session, result) => {
+        titles.afterTurn(session.id, result.status);
         metrics.turns.inc({ status: result.status });
         if (result.ttftMs !== null) metrics.ttft.observe(result.ttftMs / 1000);
         metrics.turnDuration.observe(result.durationMs / 1000);
@@ -240,7 +259,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
   const search = await createSearch(database, options.embedder === undefined ? chooseEmbedder(settings) : options.embedder, app.log);
 
-  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, cluster, instanceId, search });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, titles, cluster, instanceId, search });
 
   const supabase = supabasePageConfig(settings);
   // The page's Supabase client talks to the project's own origin.
@@ -307,6 +326,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(chatRoutes, { hub, store, clustered: cluster !== null, decideWithinMs: settings.ACK_TIMEOUT_MS * 3 });
   await app.register(searchRoutes, { search: search.service });
   await app.register(analyticsRoutes, { database });
+  await app.register(renameRoute, { store, changes, announce });
+  await app.register(deleteSessionRoute, { store, changes, announce, onDeleted: (sessionId) => titles.forget(sessionId) });
+  await app.register(exportRoute, { store });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -337,6 +359,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     search.indexer.start();
   });
   app.addHook('onClose', async () => {
+    await titles.stop();
     // Side by side and bounded: a finalize in progress waits for the writer's flush, which a
     // database that cannot be written never gives; closing the writer ends that wait.
     const [, left] = await Promise.all([

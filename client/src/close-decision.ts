@@ -1,5 +1,5 @@
 /** Refusals that another attempt with the same address and token cannot change. */
-const finalRefusals = new Set(['bad_request', 'forbidden', 'not_found']);
+const finalRefusals = new Set(['bad_request', 'forbidden', 'not_found', 'session_deleted']);
 
 export interface ClosedSocket {
   /** The close code and reason (the server names its refusals in the reason, after an `error` frame). */

@@ -107,7 +107,8 @@ export class ChatAnswerSocket implements FrameSocket {
       if ('inProgress' in this.wanted && !frame.turn_in_progress) this.#decide('none', []);
       return;
     }
-    if (frame.type === 'pong') return;
+    // Neither belongs to a turn: a chat app reads the title from the sessions API.
+    if (frame.type === 'pong' || frame.type === 'title') return;
     if ('inProgress' in this.wanted) {
       if (frame.type === 'ack') this.#decide('live', [frame]);
       else if (frame.type === 'done') this.#decide('none', []);

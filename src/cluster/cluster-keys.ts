@@ -10,6 +10,8 @@ export interface ClusterKeys {
   instanceChannel(instanceId: string): string;
   /** Present while the instance lives. */
   instanceAlive(instanceId: string): string;
+  /** Titles and deletions of sessions, heard by every instance (session-notices.ts). */
+  notices: string;
 }
 
 export function clusterKeys(prefix: string): ClusterKeys {
@@ -19,5 +21,6 @@ export function clusterKeys(prefix: string): ClusterKeys {
     sessionChannel: (sessionId) => `${prefix}session:${sessionId}`,
     instanceChannel: (instanceId) => `${prefix}instance:${instanceId}`,
     instanceAlive: (instanceId) => `${prefix}alive:${instanceId}`,
+    notices: `${prefix}notices`,
   };
 }

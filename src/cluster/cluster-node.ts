@@ -22,6 +22,7 @@ import { partialAnswerFromFrames } from './partial-answer.js';
 import type { RemoteMember, RemoteSession } from './remote-session.js';
 import { SessionLeases, type LeaseClaim, type LeaseTiming } from './session-leases.js';
 import { SessionMirror } from './session-mirror.js';
+import { decodeSessionNotice, encodeSessionNotice, type SessionNotice } from './session-notices.js';
 
 /** What the cluster asks of this instance's sessions (the hub). */
 export interface ClusterHost {
@@ -41,6 +42,8 @@ export interface ClusterHost {
   finalizeRequested(sessionId: string): void;
   /** Redis came back: followers ask their owners for what they missed. */
   reconnected(): void;
+  /** Another instance renamed or deleted a session: its sockets here are told. */
+  sessionNotice(notice: SessionNotice): void;
 }
 
 export interface ClusterMetrics {
@@ -151,6 +154,10 @@ export class ClusterNode {
   async start(host: ClusterHost): Promise<void> {
     this.#host = host;
     await this.#bus.subscribe(this.keys.instanceChannel(this.instanceId), (text) => this.#onInstanceMessage(text));
+    await this.#bus.subscribe(this.keys.notices, (text) => {
+      const received = decodeSessionNotice(text);
+      if (received && received.from !== this.instanceId) this.#host?.sessionNotice(received.notice);
+    });
     await this.leases.renew();
     this.leases.start();
     this.#watch = setInterval(() => void this.#watchOwners(), this.#watchEveryMs);
@@ -188,6 +195,15 @@ export class ClusterNode {
   async partialAnswer(sessionId: string): Promise<{ turnSeq: number; content: string } | null> {
     const entries = await this.redis.xrange(this.keys.turnStream(sessionId), '-', '+');
     return partialAnswerFromFrames(entries.map(([, fields]) => fields[1] ?? '{}'));
+  }
+
+  /**
+   * Tells every other instance (which tell their sockets). Sent before this instance lets a
+   * deleted session go, so its followers hear of the deletion before they hear it was released.
+   */
+  async announce(notice: SessionNotice): Promise<void> {
+    await this.#bus.publish(this.keys.notices, encodeSessionNotice(notice, this.instanceId));
+    if (notice.t === 'deleted') await this.redis.del(this.keys.turnStream(notice.session));
   }
 
   /** The session is no longer this instance's: followers elsewhere claim it. */

@@ -23,6 +23,7 @@ export const errorCodes = {
   forbidden_host: { status: 403, recoverable: false, meaning: 'The Host header names a host this server does not answer to (DNS rebinding protection); see `ALLOWED_HOSTS`.' },
   shutting_down: { status: 503, recoverable: true, meaning: 'The server is shutting down; reconnect to another instance or later.' },
   slow_consumer: { status: 503, recoverable: true, meaning: 'The client read too slowly and was disconnected; reconnect with `after` to resume.' },
+  session_deleted: { status: 410, recoverable: false, meaning: 'The session was deleted (`DELETE /api/sessions/{id}`); its sockets get this, then close with 1008. The same id opened again is a new, empty session.' },
   internal: { status: 500, recoverable: true, meaning: 'An unexpected server error; it is logged.' },
 } as const satisfies Record<string, { status: number; recoverable: boolean; meaning: string }>;
 

@@ -19,6 +19,7 @@ const serverFrameSummaries: Record<ServerFrame['type'], string> = {
   done: 'The turn is over and its answer is stored.',
   error: 'Something went wrong; the socket stays usable unless it is closed.',
   pong: 'The answer to `ping`.',
+  title: "The session's title changed (the model named it after its first turn, or its owner renamed it).",
 };
 
 /**

@@ -8,7 +8,7 @@ import { createSessionOwnershipHook, ownedSessionOf } from './session-access.js'
 import { eventPageSchema, eventsBeforeSchema, pageQuerySchema, problemSchema, sessionPageSchema, sessionParamsSchema, sessionSchema } from './session-schemas.js';
 import { userIdParamSchema } from './user-id-param.js';
 
-const credentialQuery = { token: z.string().optional(), access_token: z.string().optional() };
+export const credentialQuery = { token: z.string().optional(), access_token: z.string().optional() };
 const refusals = { 401: problemSchema, 403: problemSchema };
 
 /**

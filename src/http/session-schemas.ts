@@ -24,6 +24,7 @@ export const sessionSchema = z.object({
   end_time: z.string().nullable(),
   is_active: z.boolean(),
   summary: z.string().nullable(),
+  title: z.string().nullable().describe('A short name: written after the first turn (by the model, or from the first message), or set with PATCH'),
   metadata: sessionMetadataSchema.describe('After finalize: duration_seconds, message_count, turns, tool_calls, tokens, ttft_ms_mean, ttft_ms_p95'),
 });
 

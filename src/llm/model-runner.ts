@@ -9,9 +9,11 @@ import { createResilientModel } from './resilient-model.js';
 import { runModelTurn } from './run-model-turn.js';
 import { summarizeConversation, type ConversationSummary } from './summarize.js';
 import type { TurnEvent } from './turn-event.js';
+import { writeSessionTitle, type SessionTitle } from './write-title.js';
 import { defaultRetryPolicy, type RetryPolicy } from './with-retries.js';
 
 export type { ConversationSummary } from './summarize.js';
+export type { SessionTitle } from './write-title.js';
 
 export const systemPrompt =
   'You are Parley, a helpful assistant in a realtime chat. Answer concisely. ' +
@@ -37,6 +39,8 @@ export interface ModelRunner {
   runTurn(request: TurnRequest): AsyncGenerator<TurnEvent>;
   /** The configured model's summary, or the extractive one when the model fails. */
   summarize(history: readonly HistoryItem[], signal?: AbortSignal): Promise<ConversationSummary>;
+  /** A short title from the first exchange; absent: the extractive title (src/titles/title-writer.ts). */
+  title?(history: readonly HistoryItem[], signal?: AbortSignal): Promise<SessionTitle>;
   /** For `/health` and the `session` frame: which provider and model serve (never a key). */
   describe(): { provider: string; model: string };
 }
@@ -78,6 +82,9 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
       });
     },
     summarize: (history, signal) => summarizeConversation({ model, history: [...history], logger: options.logger, ...(signal ? { signal } : {}) }),
+    // The offline model would only extract it too, more slowly.
+    title: (history, signal) =>
+      writeSessionTitle({ model: primary.provider === 'offline' ? null : model, history, logger: options.logger, ...(signal ? { signal } : {}) }),
     describe: () => ({ provider: primary.provider, model: primary.modelId }),
   };
 }

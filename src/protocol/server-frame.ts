@@ -100,6 +100,12 @@ export const errorFrameSchema = z.object({
 
 export const pongFrameSchema = z.object({ type: z.literal('pong') });
 
+/**
+ * The session's title changed: the model named it after its first turn, or its owner renamed
+ * it. Sent to every socket of the session; about the session, not the conversation, so no `seq`.
+ */
+export const titleFrameSchema = z.object({ type: z.literal('title'), title: z.string() });
+
 export const serverFrameSchema = z.discriminatedUnion('type', [
   sessionFrameSchema,
   ackFrameSchema,
@@ -109,6 +115,7 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   doneFrameSchema,
   errorFrameSchema,
   pongFrameSchema,
+  titleFrameSchema,
 ]);
 
 export type SessionFrame = z.infer<typeof sessionFrameSchema>;
@@ -119,6 +126,7 @@ export type ToolResultFrame = z.infer<typeof toolResultFrameSchema>;
 export type DoneFrame = z.infer<typeof doneFrameSchema>;
 export type ErrorFrame = z.infer<typeof errorFrameSchema>;
 export type PongFrame = z.infer<typeof pongFrameSchema>;
+export type TitleFrame = z.infer<typeof titleFrameSchema>;
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
 /** A conversation frame before the session numbers it. */

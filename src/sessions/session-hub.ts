@@ -3,6 +3,7 @@ import type { FrameSocket } from './frame-socket.js';
 import type { ClusterHost, ClusterNode } from '../cluster/cluster-node.js';
 import type { LeaseClaim } from '../cluster/session-leases.js';
 import { RemoteSession, type RemoteMember } from '../cluster/remote-session.js';
+import type { SessionNotice } from '../cluster/session-notices.js';
 import { ParleyError, toParleyError } from '../errors/index.js';
 import type { ClientFrame, MessageFrame } from '../protocol/index.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
@@ -295,6 +296,50 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
   reconnected(): void {
     for (const remote of this.#remotes.values()) this.#rejoin(remote);
+  }
+
+  sessionNotice(notice: SessionNotice): void {
+    void this.#applyNotice(notice).catch((error: unknown) => this.dependencies.onWriteError?.(error));
+  }
+
+  /**
+   * Tells every socket of the session, here and (through Redis) on the other instances: a new
+   * title reaches each as a `title` frame; a deletion sends each `session_deleted` and closes
+   * it (1008), and the session's turn stops and it leaves memory. Resolves once this
+   * instance has done so; other instances follow on their own.
+   */
+  async announce(notice: SessionNotice): Promise<void> {
+    // Before this instance lets a deleted session go (a release its followers would act on).
+    await this.cluster?.announce(notice);
+    await this.#applyNotice(notice);
+  }
+
+  async #applyNotice(notice: SessionNotice): Promise<void> {
+    const sessionId = notice.session;
+    const connections = [...(this.#connections.get(sessionId) ?? [])];
+    if (notice.t === 'title') {
+      const frame = JSON.stringify({ type: 'title', title: notice.title });
+      for (const connection of connections) connection.send(frame);
+      return;
+    }
+    const deleted = JSON.stringify(new ParleyError('session_deleted', 'This session was deleted.').toFrame());
+    for (const connection of connections) {
+      connection.send(deleted);
+      connection.close(1008, 'session_deleted');
+    }
+    const remote = this.#remotes.get(sessionId);
+    if (remote) {
+      this.#remotes.delete(sessionId);
+      await this.cluster?.leave(remote).catch(() => undefined);
+    }
+    const session = this.#sessions.get(sessionId);
+    if (session) {
+      // Out of memory first: the same id opened again starts a new, empty session.
+      this.#sessions.delete(sessionId);
+      session.setMirror(null);
+      await session.stop();
+    }
+    if (this.cluster?.leases.holds(sessionId)) await this.cluster.release(sessionId).catch(() => undefined);
   }
 
   // --- Inside ---

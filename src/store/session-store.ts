@@ -308,7 +308,7 @@ function firstRow(rows: Record<string, unknown>[], query: string): Record<string
   return row;
 }
 
-function toSessionRow(row: Record<string, unknown>): SessionRow {
+export function toSessionRow(row: Record<string, unknown>): SessionRow {
   return {
     session_id: String(row.session_id),
     user_id: textOrNull(row.user_id),
@@ -316,6 +316,7 @@ function toSessionRow(row: Record<string, unknown>): SessionRow {
     end_time: row.end_time == null ? null : toIsoTime(row.end_time),
     is_active: row.is_active === true,
     summary: textOrNull(row.summary),
+    title: textOrNull(row.title),
     metadata: toObject(row.metadata),
     created_at: toIsoTime(row.created_at),
     updated_at: toIsoTime(row.updated_at),

@@ -70,6 +70,8 @@ export interface SessionRow {
   end_time: string | null;
   is_active: boolean;
   summary: string | null;
+  /** Written by the model after the first turn, or set by the user (who always wins). */
+  title: string | null;
   metadata: Record<string, unknown>;
   created_at: string;
   updated_at: string;

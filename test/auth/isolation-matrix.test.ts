@@ -61,6 +61,10 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
 
   const bearer = (credential: string | undefined): Record<string, string> => (credential === undefined ? {} : { authorization: `Bearer ${credential}` });
   const get = (url: string, credential: string | undefined) => server.app.inject({ url, headers: bearer(credential) });
+  const send = (method: 'PATCH' | 'DELETE', url: string, credential: string | undefined, payload?: object) =>
+    server.app.inject({ method, url, headers: bearer(credential), ...(payload ? { payload } : {}) });
+  const outcome = (answer: { statusCode: number; json: <T>() => T }) =>
+    answer.statusCode < 300 ? String(answer.statusCode) : `${answer.statusCode} ${answer.json<{ code: string }>().code}`;
   const socketUrl = (sessionId: string, credential: string | undefined, query = '') =>
     `${server.wsUrl}/ws/session/${sessionId}?${credential === undefined ? '' : `access_token=${encodeURIComponent(credential)}`}${query}`;
   const describeSocket = ({ first, closeCode }: SocketOutcome) =>
@@ -74,6 +78,12 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
       const events = await get('/api/sessions/alice-chat/events', credential);
       const list = await get('/api/sessions', credential);
       const metrics = await get('/metrics', credential);
+      const renamed = await send('PATCH', '/api/sessions/alice-chat', credential, { title: 'Alice asks about sums' });
+      const exported = await get('/api/sessions/alice-chat/export?format=json', credential);
+      // Each caller tries to delete a session of Alice's of its own, so one that may does not take the others'.
+      const doomed = `alice-doomed-${who.replace(/\W+/g, '-')}`;
+      await server.app.parley.store.openSession(doomed, 'alice');
+      const deleted = await send('DELETE', `/api/sessions/${doomed}`, credential);
       const listed =
         list.statusCode === 200
           ? list.json<{ sessions: Array<{ session_id: string }> }>().sessions.map((session) => session.session_id).filter((id) => ownIds.has(id)).sort()
@@ -84,14 +94,22 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
         list: listed,
         socket: describeSocket(await socketOutcome(socketUrl('alice-chat', credential))),
         metrics: metrics.statusCode,
+        rename: outcome(renamed),
+        export: outcome(exported),
+        delete: outcome(deleted),
       };
     }
-    const refused = { session: '401 unauthorized', events: '401 unauthorized', list: '401 unauthorized', socket: 'unauthorized 1008', metrics: 401 };
+    const refused = {
+      session: '401 unauthorized', events: '401 unauthorized', list: '401 unauthorized', socket: 'unauthorized 1008', metrics: 401,
+      rename: '401 unauthorized', export: '401 unauthorized', delete: '401 unauthorized',
+    };
+    const allowed = { rename: '200', export: '200', delete: '204' };
+    const hidden = { rename: '404 not_found', export: '404 not_found', delete: '404 not_found' };
     expect(table).toStrictEqual({
-      alice: { session: '200', events: '200', list: ['alice-chat'], socket: 'session', metrics: 403 },
-      bob: { session: '404 not_found', events: '404 not_found', list: ['bob-chat'], socket: 'forbidden 1008', metrics: 403 },
-      API_TOKEN: { session: '200', events: '200', list: ['alice-chat', 'bob-chat'], socket: 'session', metrics: 200 },
-      service_role: { session: '200', events: '200', list: ['alice-chat', 'bob-chat'], socket: 'session', metrics: 200 },
+      alice: { session: '200', events: '200', list: ['alice-chat'], socket: 'session', metrics: 403, ...allowed },
+      bob: { session: '404 not_found', events: '404 not_found', list: ['bob-chat'], socket: 'forbidden 1008', metrics: 403, ...hidden },
+      API_TOKEN: { session: '200', events: '200', list: ['alice-chat', 'bob-chat'], socket: 'session', metrics: 200, ...allowed },
+      service_role: { session: '200', events: '200', list: ['alice-chat', 'bob-chat'], socket: 'session', metrics: 200, ...allowed },
       'no token': refused,
       expired: refused,
       'wrong signature': refused,

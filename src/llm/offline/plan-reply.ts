@@ -1,6 +1,8 @@
 import { summarizeEntries } from '../summarize-extractive.js';
 import { summaryInstruction } from '../summarize-prompt.js';
 import { parseTranscript } from '../summarize-transcript.js';
+import { titleInstruction } from '../title-prompt.js';
+import { extractiveTitle } from '../title-text.js';
 import { answerToolResults } from './answer-tool-results.js';
 import { composeFallback, composers, isFirstTurn } from './compose-answer.js';
 import { detectIntent } from './detect-intent.js';
@@ -19,12 +21,16 @@ export interface PlannedToolCall {
 export type Reply = { kind: 'text'; text: string } | { kind: 'tool-calls'; calls: PlannedToolCall[] };
 
 /**
- * Decides the offline model's next step. Order matters: a summary request, then answering
+ * Decides the offline model's next step. Order matters: a summary or title request, then answering
  * tool results, then questions about the conversation, then tools, then small talk.
  */
 export function planReply(conversation: Conversation, offeredTools: ReadonlySet<string>): Reply {
   if (conversation.system.includes(summaryInstruction)) {
     return text(summarizeEntries(parseTranscript(conversation.lastUserText)));
+  }
+  if (conversation.system.includes(titleInstruction)) {
+    const first = parseTranscript(conversation.lastUserText).find((entry) => entry.role === 'user');
+    return text(extractiveTitle(first?.text ?? ''));
   }
   if (conversation.lastRole === 'tool') return text(withFirstTurnNote(answerToolResults(conversation.toolOutcomes), conversation));
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getSession, type SessionSummary } from '../api/sessions-api.js';
+import { deleteSession, renameSession } from '../api/session-changes-api.js';
 import type { AuthView, PageAuth } from '../auth/page-auth.js';
 import { ChatController, type SocketRefusal } from '../chat-controller.js';
 import { browserUserId, newSessionId, sessionIdFromAddress, showSessionInAddress } from '../session-address.js';
@@ -10,6 +11,7 @@ import { ChatLog } from './chat-log.js';
 import { Composer } from './composer.js';
 import { ConnectionBadge } from './connection-badge.js';
 import { EmptyState } from './empty-state.js';
+import { ExportMenu } from './export-menu.js';
 import { ModelNote } from './model-note.js';
 import { SessionDetails } from './session-details.js';
 import { SessionList } from './session-list.js';
@@ -114,11 +116,27 @@ export function App({ auth, view }: Props) {
     createdHere.add(created);
     open(created);
   }, [open]);
+  const rename = useCallback(async (id: string, title: string) => {
+    await renameSession(id, title);
+    sessions.refresh();
+  }, [sessions.refresh]);
+  const remove = useCallback(async (id: string) => {
+    await deleteSession(id);
+    if (id === sessionId) startNew();
+    else sessions.refresh();
+  }, [sessionId, startNew, sessions.refresh]);
+  // A title frame (the model named the session, or it was renamed elsewhere): the list shows it too.
+  useEffect(() => {
+    if (state.title !== null) sessions.refresh();
+  }, [state.title]);
   const stop = useCallback(() => controller.cancel(), [controller]);
   const loadOlder = useCallback(() => void controller.loadOlder(), [controller]);
   // The first message shown is the conversation's first only once no older turns are left to read.
   const firstMessage = state.olderTurns === 'none' ? state.turns.find((turn) => turn.user)?.user?.content : undefined;
-  const title = firstMessage ? firstLine(firstMessage) : details?.summary ? firstLine(details.summary) : state.olderTurns === 'none' ? 'New conversation' : 'Conversation';
+  const title = state.title ?? details?.title ?? (firstMessage ? firstLine(firstMessage) : details?.summary ? firstLine(details.summary) : state.olderTurns === 'none' ? 'New conversation' : 'Conversation');
+  useEffect(() => {
+    document.title = `${title} · Parley`;
+  }, [title]);
   const empty = state.loaded && state.turns.length === 0;
 
   return (
@@ -136,6 +154,8 @@ export function App({ auth, view }: Props) {
           failed={sessions.failed}
           hasMore={sessions.hasMore}
           onOpen={open}
+          onRename={rename}
+          onDelete={remove}
           onMore={sessions.more}
         />
         <a class="sidebar-link" href="/dashboard">Dashboard</a>
@@ -160,6 +180,7 @@ export function App({ auth, view }: Props) {
               {state.model.provider} · {state.model.model}
             </span>
           ) : null}
+          {state.turns.length > 0 || details ? <ExportMenu sessionId={sessionId} /> : null}
           <ConnectionBadge status={refused ? 'offline' : state.connection} />
         </header>
         <TokenExpiryNote auth={auth} />

@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../api/sessions-api.js';
-import { formatDuration, formatWhen, plural } from '../text/format.js';
+import { SessionItem } from './session-item.js';
 
 interface Props {
   sessions: SessionSummary[];
@@ -8,11 +8,13 @@ interface Props {
   failed: boolean;
   hasMore: boolean;
   onOpen: (sessionId: string) => void;
+  onRename: (sessionId: string, title: string) => Promise<void>;
+  onDelete: (sessionId: string) => Promise<void>;
   onMore: () => void;
 }
 
-/** Past sessions, newest first; each opens in place and keeps a real link for a new tab. */
-export function SessionList({ sessions, currentId, loading, failed, hasMore, onOpen, onMore }: Props) {
+/** Past sessions, newest first, by title; each opens in place (a real link for a new tab), and can be renamed or deleted. */
+export function SessionList({ sessions, currentId, loading, failed, hasMore, onOpen, onRename, onDelete, onMore }: Props) {
   return (
     <nav class="session-list" aria-label="Sessions">
       {failed ? <p class="muted small">The sessions could not be loaded.</p> : null}
@@ -20,24 +22,7 @@ export function SessionList({ sessions, currentId, loading, failed, hasMore, onO
       <ol>
         {sessions.map((session) => (
           <li key={session.session_id}>
-            <a
-              href={`/?session=${encodeURIComponent(session.session_id)}`}
-              class="session-item"
-              aria-current={session.session_id === currentId ? 'page' : undefined}
-              data-session-id={session.session_id}
-              onClick={(event) => {
-                if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-                event.preventDefault();
-                onOpen(session.session_id);
-              }}
-            >
-              <span class="session-summary">{session.summary ?? (session.is_active ? 'Conversation in progress' : 'No summary')}</span>
-              <span class="session-meta">
-                <time dateTime={session.start_time}>{formatWhen(session.start_time)}</time>
-                {sessionLength(session)}
-                {session.is_active ? <span class="live-dot" title="Active">active</span> : null}
-              </span>
-            </a>
+            <SessionItem session={session} current={session.session_id === currentId} onOpen={onOpen} onRename={onRename} onDelete={onDelete} />
           </li>
         ))}
       </ol>
@@ -48,12 +33,4 @@ export function SessionList({ sessions, currentId, loading, failed, hasMore, onO
       ) : null}
     </nav>
   );
-}
-
-function sessionLength(session: SessionSummary): string {
-  const parts: string[] = [];
-  const { duration_seconds: seconds, message_count: messages } = session.metadata;
-  if (typeof seconds === 'number') parts.push(formatDuration(seconds * 1000));
-  if (typeof messages === 'number') parts.push(plural(messages, 'message', 'messages'));
-  return parts.length > 0 ? ` · ${parts.join(' · ')}` : '';
 }

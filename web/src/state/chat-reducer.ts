@@ -65,6 +65,8 @@ function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
       return applySession(state, frame);
     case 'pong':
       return state;
+    case 'title':
+      return { ...state, title: frame.title };
     case 'error':
       return applyError(state, frame);
     case 'ack':

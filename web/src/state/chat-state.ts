@@ -83,6 +83,8 @@ export interface ChatState {
    * the events API), `loading`, or `failed` (the page offers to try again).
    */
   olderTurns: OlderTurns;
+  /** The session's title from its last `title` frame; null until one comes (the page reads it from the REST API before). */
+  title: string | null;
 }
 
 export type OlderTurns = 'none' | 'more' | 'loading' | 'failed';
@@ -98,5 +100,6 @@ export function initialChatState(sessionId: string): ChatState {
     turnInProgress: false,
     notice: null,
     olderTurns: 'none',
+    title: null,
   };
 }

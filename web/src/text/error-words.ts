@@ -21,6 +21,7 @@ const words: Record<string, string> = {
   forbidden_host: 'The server does not answer to this address. Open it by the name it was set up with.',
   shutting_down: 'The server is restarting. The page reconnects by itself.',
   slow_consumer: 'The connection fell behind and was reset. The page reconnects and catches up.',
+  session_deleted: 'This conversation was deleted. Start a new session, or open another one.',
   internal: 'Something went wrong on the server. Try again.',
 };
 
