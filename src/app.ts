@@ -29,6 +29,8 @@ import { clusterKeys } from './cluster/cluster-keys.js';
 import { ClusterNode, newInstanceId } from './cluster/cluster-node.js';
 import { connectRedis, createRedisConnection } from './redis/redis-connection.js';
 import { defaultLeaseTiming } from './cluster/session-leases.js';
+import { createFileService, type FileService } from './files/create-file-service.js';
+import { fileRoutes } from './files/file-routes.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
@@ -64,6 +66,7 @@ export interface Parley {
   runner: ModelRunner;
   hub: SessionHub;
   finalizer: Finalizer;
+  files: FileService;
   /** This process among the instances sharing REDIS_URL; null without it. */
   cluster: ClusterNode | null;
   instanceId: string;
@@ -157,7 +160,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   // Quotas and rate limits count in the Redis the instances share, when there is one.
   const sharedRedis = cluster ? { redis: cluster.redis, prefix: settings.REDIS_KEY_PREFIX } : undefined;
   const tools = options.tools ?? createDefaultToolRegistry({ logger: app.log, defaultTimeoutMs: settings.TOOL_TIMEOUT_MS });
-  const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
+  const files = await createFileService(settings, database, (error) => app.log.warn({ err: error }, 'sweeping FILES_DIR failed'));
+  const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log, attachments: files.loadAttachments });
 
   const hub = new SessionHub(
     store,
@@ -167,6 +171,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       log: store,
       runner,
       estimateUsage,
+      files: files.store,
       quota: createQuotaGate(sharedRedis ? createRedisUsageCounter(sharedRedis.redis, sharedRedis.prefix) : createDatabaseUsageCounter(database), {
         messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
         tokensPerDay: settings.QUOTA_TOKENS_PER_DAY,
@@ -214,7 +219,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
 
-  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, cluster, instanceId });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, files, cluster, instanceId });
 
   const supabase = supabasePageConfig(settings);
   // The page's Supabase client talks to the project's own origin.
@@ -276,6 +281,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     expiryGraceMs: settings.AUTH_CLOCK_SKEW_S * 1000,
   });
   await app.register(sessionRoutes, { store });
+  await app.register(fileRoutes, { store, files: files.store, policy: files.policy });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -309,6 +315,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     if (progressLeft > 0) app.log.error({ left: progressLeft }, 'session progress could not be written before shutdown');
     await hub.releaseLeases();
     await cluster?.stop();
+    await files.close();
     await database.close();
   });
   return app;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSettingsShape } from './auth/auth-settings.js';
+import { fileSettingsShape } from './files/file-settings.js';
 import { pageSettingsShape } from './http/page-settings.js';
 import { integer, optionalText } from './setting-values.js';
 
@@ -55,6 +56,8 @@ export const settingsSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** How PDFs reach an OpenAI-compatible server: as `file` parts, or as their text; auto: files for OpenAI's own API only. */
+  OPENAI_PDF_INPUT: z.enum(['auto', 'file', 'text']).default('auto'),
   LLM_MAX_STEPS: integer(5, 1, 50),
   LLM_MAX_RETRIES: integer(2, 0, 10),
   LLM_FIRST_TOKEN_TIMEOUT_MS: integer(30_000, 100),
@@ -96,6 +99,7 @@ export const settingsSchema = z.object({
   }),
   ...authSettingsShape,
   ...pageSettingsShape,
+  ...fileSettingsShape,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

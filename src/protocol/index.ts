@@ -4,3 +4,4 @@ export * from './server-frame.js';
 export * from './history.js';
 export * from './well-formed-text.js';
 export * from './history-from-events.js';
+export * from './attachment.js';

@@ -3,6 +3,7 @@ import { summaryInstruction } from '../summarize-prompt.js';
 import { parseTranscript } from '../summarize-transcript.js';
 import { answerToolResults } from './answer-tool-results.js';
 import { composeFallback, composers, isFirstTurn } from './compose-answer.js';
+import { describeAttachments } from './describe-attachments.js';
 import { detectIntent } from './detect-intent.js';
 import { extractDataQuery, isDataRequest } from './extract-data-query.js';
 import { extractExpression } from './extract-expression.js';
@@ -20,13 +21,14 @@ export type Reply = { kind: 'text'; text: string } | { kind: 'tool-calls'; calls
 
 /**
  * Decides the offline model's next step. Order matters: a summary request, then answering
- * tool results, then questions about the conversation, then tools, then small talk.
+ * tool results, then attached files, then questions about the conversation, then tools, then small talk.
  */
 export function planReply(conversation: Conversation, offeredTools: ReadonlySet<string>): Reply {
   if (conversation.system.includes(summaryInstruction)) {
     return text(summarizeEntries(parseTranscript(conversation.lastUserText)));
   }
   if (conversation.lastRole === 'tool') return text(withFirstTurnNote(answerToolResults(conversation.toolOutcomes), conversation));
+  if (conversation.lastAttachments.length > 0) return text(withFirstTurnNote(describeAttachments(conversation.lastAttachments), conversation));
 
   const message = conversation.lastUserText;
   const intent = detectIntent(message);
