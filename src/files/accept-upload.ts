@@ -39,6 +39,8 @@ export interface UploadedPart {
 export async function acceptUpload(part: UploadedPart, target: UploadTarget, policy: UploadPolicy, files: FileStore): Promise<Attachment & { sha256: string }> {
   const path = join(policy.incomingDirectory, `upload-${randomBytes(12).toString('hex')}`);
   try {
+    // Busboy stops passing bytes at the limit but ends the file only with the request: fail now.
+    part.file.once('limit', () => part.file.destroy(tooLarge(policy.maxFileBytes)));
     const received = await receiveUpload(part.file, path);
     if (part.file.truncated) throw tooLarge(policy.maxFileBytes);
     if (received.size === 0) throw new ParleyError('unsupported_file', 'The file is empty.');

@@ -10,7 +10,7 @@ import type { FileSettings } from './file-settings.js';
 import { FileStore } from './file-store.js';
 import { createAttachmentLoader } from './load-attachments.js';
 
-/** How often FILES_DIR is swept for files whose sessions were deleted. */
+/** How often storage is swept for bytes no file refers to (deleted sessions, failed uploads). */
 const sweepEveryMs = 60 * 60 * 1000;
 
 export interface FileService {
@@ -23,25 +23,26 @@ export interface FileService {
 
 /**
  * Files as the settings say: bytes in the database, or under FILES_DIR (swept at start and
- * hourly for files no session holds any more). Uploads are received next to where they are
+ * hourly for bytes no file refers to any more). Uploads are received next to where they are
  * kept, so storing one under FILES_DIR is a rename.
  */
 export async function createFileService(settings: FileSettings, database: Database, onSweepError: (error: unknown) => void): Promise<FileService> {
   let incomingDirectory: string;
+  const inDatabase = createDatabaseContent(database);
   let store: FileStore;
-  let timer: NodeJS.Timeout | undefined;
   if (settings.FILES_DIR) {
     const directory = resolve(settings.FILES_DIR);
     incomingDirectory = join(directory, 'incoming');
     await mkdir(incomingDirectory, { recursive: true, mode: 0o700 });
-    store = new FileStore(database, createDirectoryContent(directory, database));
-    const sweep = () => void store.sweep().catch(onSweepError);
-    sweep();
-    timer = setInterval(sweep, sweepEveryMs).unref();
+    const inDirectory = createDirectoryContent(directory, database);
+    store = new FileStore(database, inDirectory, { database: inDatabase, directory: inDirectory });
   } else {
     incomingDirectory = await mkdtemp(join(tmpdir(), 'parley-uploads-'));
-    store = new FileStore(database, createDatabaseContent(database));
+    store = new FileStore(database, inDatabase);
   }
+  const sweep = () => void store.sweep().catch(onSweepError);
+  sweep();
+  const timer = setInterval(sweep, sweepEveryMs).unref();
   return {
     store,
     policy: { maxFileBytes: settings.MAX_FILE_BYTES, allowedTypes: settings.FILE_TYPES, incomingDirectory },

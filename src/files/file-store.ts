@@ -8,6 +8,7 @@ import type { ContentKey, ContentStorage } from './content-storage.js';
 /** A file of a session, with where its bytes are. */
 export interface SessionFile extends Attachment, ContentKey {
   session_id: string;
+  stored_in: ContentStorage['kind'];
   /** A PDF's text, for models that cannot read PDFs. */
   extracted_text: string | null;
 }
@@ -30,10 +31,11 @@ interface FileRow {
   name: string;
   media_type: string;
   size: string | number;
+  stored_in: ContentStorage['kind'];
   extracted_text: string | null;
 }
 
-const fileColumns = `f.file_id, f.session_id, f.owner_key, f.sha256, f.name, f.media_type, f.size, c.extracted_text`;
+const fileColumns = `f.file_id, f.session_id, f.owner_key, f.sha256, f.name, f.media_type, f.size, c.stored_in, c.extracted_text`;
 
 function toSessionFile(row: FileRow): SessionFile {
   return { ...row, size: Number(row.size) };
@@ -43,29 +45,43 @@ export function toAttachment(file: Pick<SessionFile, 'file_id' | 'name' | 'media
   return { file_id: file.file_id, name: file.name, media_type: file.media_type, size: file.size };
 }
 
-/** The files of sessions: rows in session_files and file_contents, bytes in `content`. */
+/**
+ * The files of sessions: rows in session_files and file_contents, new bytes in `content`.
+ * Bytes stay where they were first stored: `stored` reads each kind (the database's always;
+ * FILES_DIR's while it is set), so setting or unsetting FILES_DIR loses nothing readable.
+ */
 export class FileStore {
   constructor(
     private readonly database: Database,
     readonly content: ContentStorage,
+    private readonly stored: Partial<Record<ContentStorage['kind'], ContentStorage>> = { [content.kind]: content },
   ) {}
+
+  #storageOf(file: Pick<SessionFile, 'stored_in'>): ContentStorage {
+    const storage = this.stored[file.stored_in];
+    if (storage === undefined) throw new ParleyError('storage_unavailable', 'This file is kept under FILES_DIR, which is not set now.');
+    return storage;
+  }
 
   /**
    * Records the file for its session. Bytes the owner stored before (same hash) are not
-   * stored again; the row lock taken on their file_contents row keeps a concurrent session
-   * delete from dropping them meanwhile.
+   * written again. They are written before the short transaction that records them, which
+   * locks their file_contents row (so a concurrent session delete cannot drop them) and
+   * checks they are all there.
    */
   async add(file: NewFile): Promise<Attachment> {
     const fileId = `file_${randomBytes(16).toString('base64url')}`;
+    const [known] = await this.database.query<{ stored_in: ContentStorage['kind'] }>('SELECT stored_in FROM file_contents WHERE owner_key = $1 AND sha256 = $2', [file.owner_key, file.sha256]);
+    const storage = known ? this.#storageOf(known) : this.content;
+    if (known === undefined) await storage.write(file, file.path);
     await this.database.transaction(async (transaction) => {
-      const [content] = await transaction.query<{ inserted: boolean }>(
+      await transaction.query(
         `INSERT INTO file_contents (owner_key, sha256, size, media_type, stored_in, extracted_text)
          VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (owner_key, sha256) DO UPDATE SET owner_key = EXCLUDED.owner_key
-         RETURNING (xmax = 0) AS inserted`,
-        [file.owner_key, file.sha256, file.size, file.media_type, this.content.kind, file.extracted_text],
+         ON CONFLICT (owner_key, sha256) DO UPDATE SET owner_key = EXCLUDED.owner_key`,
+        [file.owner_key, file.sha256, file.size, file.media_type, storage.kind, file.extracted_text],
       );
-      if (content?.inserted) await this.content.write(transaction, file, file.path);
+      await storage.ensure(transaction, file, file.size, file.path);
       await transaction.query(
         `INSERT INTO session_files (file_id, session_id, owner_key, sha256, name, media_type, size) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [fileId, file.session_id, file.owner_key, file.sha256, file.name, file.media_type, file.size],
@@ -119,15 +135,18 @@ export class FileStore {
     return rows.map(toSessionFile);
   }
 
-  open(file: ContentKey): Readable {
-    return this.content.open(file);
+  open(file: SessionFile): Readable {
+    return this.#storageOf(file).open(file);
   }
 
-  read(file: ContentKey): Promise<Buffer> {
-    return this.content.read(file);
+  read(file: SessionFile): Promise<Buffer> {
+    return this.#storageOf(file).read(file);
   }
 
-  sweep(): Promise<number> {
-    return this.content.sweep();
+  /** Removes bytes no file refers to any more, in every storage; how many pieces went. */
+  async sweep(): Promise<number> {
+    let removed = 0;
+    for (const storage of Object.values(this.stored)) removed += await storage.sweep();
+    return removed;
   }
 }
