@@ -94,7 +94,7 @@ describe.each(serverDatabaseVariants)('attachments on messages, on $kind', (vari
     await eventually(async () => {
       const session = (await server.app.inject({ url: '/api/sessions/with-files' })).json<{ is_active: boolean; summary: string | null }>();
       return !session.is_active && session.summary;
-    });
+    }, 30_000);
     const { summary } = (await server.app.inject({ url: '/api/sessions/with-files' })).json<{ summary: string }>();
     expect(summary).toContain('[attached: shopping.txt, photo.png]');
   });

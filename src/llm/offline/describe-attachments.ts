@@ -15,7 +15,8 @@ export function describeAttachments(files: readonly AttachedFile[]): string {
       unseen.push(file);
       continue;
     }
-    const lineCount = file.text === '' ? 0 : file.text.split('\n').length;
+    const body = file.text.replace(/\n$/, '');
+    const lineCount = body === '' ? 0 : body.split('\n').length;
     const words = file.text.split(/\s+/).filter(Boolean).length;
     const preview = cutAtWord(file.text.replace(/\s+/g, ' ').trim(), previewChars);
     lines.push(`I read "${file.name}": ${lineCount} line${lineCount === 1 ? '' : 's'}, ${words} word${words === 1 ? '' : 's'}.${preview ? ` It begins: "${preview}"` : ' It is empty.'}`);
