@@ -1,4 +1,4 @@
-import { attachmentsOf } from './attachment.js';
+import { attachmentsOf } from './attachments-of.js';
 import type { HistoryItem, TurnStatus } from './history.js';
 
 /**

@@ -5,3 +5,4 @@ export * from './history.js';
 export * from './well-formed-text.js';
 export * from './history-from-events.js';
 export * from './attachment.js';
+export * from './attachments-of.js';

@@ -8,7 +8,7 @@ import { png } from './sample-files.js';
 import { uploadFile } from './upload-client.js';
 
 const tokensOf = (frames: ReadonlyArray<{ type: string }>) =>
-  frames.flatMap((frame) => (frame.type === 'token' ? [(frame as { content: string }).content] : [])).join('');
+  frames.flatMap((frame) => (frame.type === 'token' ? [(frame as unknown as { content: string }).content] : [])).join('');
 
 describe.each(serverDatabaseVariants)('attachments on messages, on $kind', (variant) => {
   let database: ServerDatabase;

@@ -4,6 +4,7 @@ import { oldestStoredSeq } from './state/chat-reducer.js';
 import { initialChatState } from './state/chat-state.js';
 import { ChatStore } from './state/chat-store.js';
 import { randomId } from './state/random-id.js';
+import type { Attachment } from '../../src/protocol/index.js';
 
 /** How the conversation gets its token, and whom it tells when the server refuses it. */
 export interface ChatAccess {
@@ -44,18 +45,18 @@ export class ChatController {
     this.#socket.stop();
   }
 
-  /** `interrupt`: stop the answer being written and answer this instead. */
-  send(content: string, interrupt = false): void {
+  /** `interrupt`: stop the answer being written and answer this instead. `attachments`: files uploaded to the session. */
+  send(content: string, interrupt = false, attachments: Attachment[] = []): void {
     const id = randomId();
-    this.store.dispatch({ type: 'send', id, content });
-    this.#socket.send({ type: 'message', content, id, ...(interrupt ? { interrupt: true } : {}) });
+    this.store.dispatch({ type: 'send', id, content, attachments });
+    this.#socket.send({ type: 'message', content, id, ...(interrupt ? { interrupt: true } : {}), ...attachmentIds(attachments) });
   }
 
   retry(id: string): void {
     const turn = this.store.state.turns.find((candidate) => candidate.user?.id === id);
     if (!turn?.user) return;
     this.store.dispatch({ type: 'retry', id });
-    this.#socket.send({ type: 'message', content: turn.user.content, id });
+    this.#socket.send({ type: 'message', content: turn.user.content, id, ...attachmentIds(turn.user.attachments) });
   }
 
   cancel(): void {
@@ -80,8 +81,12 @@ export class ChatController {
   #resendPending(): void {
     for (const turn of this.store.state.turns) {
       if (turn.user?.state === 'pending' && turn.user.id !== undefined) {
-        this.#socket.send({ type: 'message', content: turn.user.content, id: turn.user.id });
+        this.#socket.send({ type: 'message', content: turn.user.content, id: turn.user.id, ...attachmentIds(turn.user.attachments) });
       }
     }
   }
+}
+
+function attachmentIds(attachments: readonly Attachment[] | undefined): { attachments?: string[] } {
+  return attachments?.length ? { attachments: attachments.map((attachment) => attachment.file_id) } : {};
 }
