@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PendingUpload } from '../attachments/pending-upload.js';
 import { formatBytes } from '../text/format-bytes.js';
+import { DocumentIcon } from './file-icons.js';
 
 interface Props {
   uploads: readonly PendingUpload[];
@@ -40,5 +41,5 @@ function LocalPreview({ file }: { file: File }) {
     setUrl(created);
     return () => URL.revokeObjectURL(created);
   }, [file]);
-  return url ? <img class="attach-thumb" src={url} alt="" /> : <span class="attach-icon" aria-hidden="true">📄</span>;
+  return url ? <img class="attach-thumb" src={url} alt="" /> : <span class="attach-icon"><DocumentIcon /></span>;
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Attachment } from '../../../src/protocol/index.js';
 import { fileObjectUrl } from '../api/upload-file.js';
 import { formatBytes } from '../text/format-bytes.js';
+import { DocumentIcon } from './file-icons.js';
 
 interface Props {
   sessionId: string;
@@ -59,7 +60,7 @@ function SavedFile({ sessionId, attachment }: { sessionId: string; attachment: A
   };
   return (
     <button type="button" class="attachment-file" onClick={() => void save()} title={`Save ${attachment.name}`}>
-      <span aria-hidden="true">📄</span> {attachment.name} <span class="muted">{formatBytes(attachment.size)}</span>
+      <DocumentIcon /> {attachment.name} <span class="muted">{formatBytes(attachment.size)}</span>
     </button>
   );
 }

@@ -3,6 +3,7 @@ import type { Attachment } from '../../../src/protocol/index.js';
 import { readyAttachments, uploadsInProgress, type PendingUpload } from '../attachments/pending-upload.js';
 import { loadAttachmentsUi, useAttachmentsUi } from '../attachments/use-attachments-ui.js';
 import { randomId } from '../state/random-id.js';
+import { PaperclipIcon } from './file-icons.js';
 
 interface Props {
   answering: boolean;
@@ -158,7 +159,7 @@ export function Composer({ answering, disabled, onSend, onStop, draft, sessionId
           }}
         />
         <button type="button" class="button attach" disabled={disabled} aria-label="Attach files" title="Attach files (or drop or paste them here)" onClick={() => picker.current?.click()}>
-          <span aria-hidden="true">📎</span>
+          <PaperclipIcon />
         </button>
         <label class="visually-hidden" for="message-box">Message</label>
         <textarea
