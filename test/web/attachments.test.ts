@@ -4,30 +4,32 @@ import { png } from '../files/sample-files.js';
 import { answerOf, ChatPageFixture, screenshot, sendMessage, waitForTurnEnd } from './support/chat-page.js';
 import { hasChromium } from './support/launch-chromium.js';
 
-/** What a user's drop or paste hands the page: a DataTransfer holding files, built in the page. */
+/**
+ * What a user's drop or paste hands the page: a DataTransfer holding files, built in the page
+ * (the script is text: the tests' TypeScript knows no DOM).
+ */
 async function fireWithFiles(page: Page, selector: string, eventType: 'drop' | 'paste', files: Array<{ name: string; type: string; base64: string }>): Promise<void> {
-  await page.locator(selector).evaluate(
-    (element, { eventType, files }) => {
-      const transfer = new DataTransfer();
-      for (const file of files) {
-        const bytes = Uint8Array.from(atob(file.base64), (character) => character.charCodeAt(0));
-        transfer.items.add(new File([bytes], file.name, { type: file.type }));
-      }
-      const event =
-        eventType === 'paste'
-          ? new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true })
-          : new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
-      element.dispatchEvent(event);
-    },
-    { eventType, files },
-  );
+  const eventClass = eventType === 'paste' ? 'ClipboardEvent' : 'DragEvent';
+  const dataField = eventType === 'paste' ? 'clipboardData' : 'dataTransfer';
+  await page.evaluate(`(() => {
+    const transfer = new DataTransfer();
+    for (const file of ${JSON.stringify(files)}) {
+      const bytes = Uint8Array.from(atob(file.base64), (character) => character.charCodeAt(0));
+      transfer.items.add(new File([bytes], file.name, { type: file.type }));
+    }
+    document.querySelector(${JSON.stringify(selector)}).dispatchEvent(new ${eventClass}(${JSON.stringify(eventType)}, { ${dataField}: transfer, bubbles: true, cancelable: true }));
+  })()`);
 }
 
-const loadedImage = (page: Page, selector: string) =>
-  page.waitForFunction((query) => {
-    const image = document.querySelector<HTMLImageElement>(query);
+/** The natural width of the image at `selector` once it has loaded. */
+async function loadedImageWidth(page: Page, selector: string): Promise<unknown> {
+  const query = JSON.stringify(selector);
+  const handle = await page.waitForFunction(`(() => {
+    const image = document.querySelector(${query});
     return image !== null && image.complete && image.naturalWidth > 0 ? image.naturalWidth : false;
-  }, selector);
+  })()`);
+  return handle.jsonValue();
+}
 
 describe.runIf(hasChromium)('attachments in the chat page', () => {
   let fixture: ChatPageFixture;
@@ -42,13 +44,13 @@ describe.runIf(hasChromium)('attachments in the chat page', () => {
     const page = await fixture.open('/');
     await page.locator('input[type="file"]').setInputFiles({ name: 'red-square.png', mimeType: 'image/png', buffer: png(64) });
     await page.locator('.attach-item .attach-size').waitFor();
-    expect(await (await loadedImage(page, '.attach-thumb')).jsonValue()).toBe(64);
+    expect(await loadedImageWidth(page, '.attach-thumb')).toBe(64);
     expect(await page.locator('.attach-name').innerText()).toBe('red-square.png');
     await screenshot(page, 'attachment-ready');
 
     await sendMessage(page, 'What is in this picture?');
     await waitForTurnEnd(page, 0);
-    expect(await (await loadedImage(page, '.user-message .attachment-image')).jsonValue()).toBe(64);
+    expect(await loadedImageWidth(page, '.user-message .attachment-image')).toBe(64);
     expect(await page.locator('.user-message .attachment-image').getAttribute('alt')).toBe('red-square.png');
     expect(await answerOf(page, 0).innerText()).toContain('I cannot see "red-square.png" (an image)');
     expect(await page.locator('.attach-tray').count()).toBe(0);
@@ -56,7 +58,7 @@ describe.runIf(hasChromium)('attachments in the chat page', () => {
 
     await page.reload();
     await page.locator('[data-connection="live"]').waitFor();
-    expect(await (await loadedImage(page, '.user-message .attachment-image')).jsonValue()).toBe(64);
+    expect(await loadedImageWidth(page, '.user-message .attachment-image')).toBe(64);
     expect(await page.locator('.user-text').first().innerText()).toBe('What is in this picture?');
     await screenshot(page, 'attachment-after-reload');
     expect(fixture.pageErrors).toStrictEqual([]);
