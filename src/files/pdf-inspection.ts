@@ -20,9 +20,38 @@ const workerLimits = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16
 /**
  * Checks a PDF for scripts and extracts its text (unpdf, pdf.js), in a worker thread that is
  * ended at the time limit: parsing runs synchronously for long stretches, and a crafted file
- * must not stall every conversation on the server.
+ * must not stall every conversation on the server. Two run at once; others wait their turn.
  */
 export async function inspectPdf(path: string): Promise<PdfInspection> {
+  await takeTurn();
+  try {
+    return await inspectInWorker(path);
+  } finally {
+    releaseTurn();
+  }
+}
+
+/** PDFs read at once, at most: each worker may take its memory limit. */
+const maxConcurrentInspections = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function takeTurn(): Promise<void> {
+  if (running < maxConcurrentInspections) {
+    running += 1;
+    return;
+  }
+  // The releasing inspection hands its place over directly.
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function releaseTurn(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+}
+
+async function inspectInWorker(path: string): Promise<PdfInspection> {
   const worker = startWorker({ path, maxTextChars: maxPdfTextChars });
   try {
     return await new Promise<PdfInspection>((resolve) => {
