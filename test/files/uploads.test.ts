@@ -107,12 +107,15 @@ describe.each(storages)('uploads stored in $name', ({ variant, filesDir }) => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
-  it('refuses PDFs that carry JavaScript, spelled plainly or in #-escapes', async () => {
+  it('refuses PDFs that carry JavaScript, spelled plainly or in #-escapes, and PDFs that cannot be read', async () => {
     for (const [name, bytes] of [['invoice.pdf', scriptedPdf], ['invoice2.pdf', disguisedScriptPdf]] as const) {
       const answer = await uploadFile(server.httpUrl, 'alice-1', { name, bytes }, alice);
       expect(answer.status, name).toBe(415);
       expect(answer.body.detail).toMatch(/JavaScript/);
     }
+    const broken = await uploadFile(server.httpUrl, 'alice-1', { name: 'broken.pdf', bytes: Buffer.from('%PDF-1.4\nthis is not really a pdf\n%%EOF\n') }, alice);
+    expect(broken.status).toBe(415);
+    expect(broken.body.detail).toBe('The PDF could not be read.');
   });
 
   it('keeps only the last part of a name with path separators, and no name ever reaches a path', async () => {
