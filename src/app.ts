@@ -41,6 +41,8 @@ import { clusterKeys } from './cluster/cluster-keys.js';
 import { ClusterNode, newInstanceId } from './cluster/cluster-node.js';
 import { connectRedis, createRedisConnection } from './redis/redis-connection.js';
 import { defaultLeaseTiming } from './cluster/session-leases.js';
+import { createFileService, type FileService } from './files/create-file-service.js';
+import { fileRoutes } from './files/file-routes.js';
 import { Finalizer } from './jobs/finalizer.js';
 import { estimateUsage } from './llm/estimate-usage.js';
 import { createModelRunner, type ModelRunner } from './llm/model-runner.js';
@@ -83,6 +85,7 @@ export interface Parley {
   finalizer: Finalizer;
   /** Names sessions after their first completed turn. */
   titles: TitleWriter;
+  files: FileService;
   /** This process among the instances sharing REDIS_URL; null without it. */
   cluster: ClusterNode | null;
   instanceId: string;
@@ -188,7 +191,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     ? await McpToolSource.load(settings.TOOLS_FILE, process.env, { logger: app.log, clientVersion: packageJson.version, callTimeoutMs: settings.TOOL_TIMEOUT_MS + 1_000 })
     : null;
   if (mcp) tools.addSource(mcp);
-  const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log });
+  const files = await createFileService(settings, database, (error) => app.log.warn({ err: error }, 'sweeping FILES_DIR failed'));
+  const runner = options.runner ?? createModelRunner(settings, tools, { logger: app.log, attachments: files.loadAttachments });
   const changes = createSessionChanges(database);
   const announce = (notice: SessionNotice) => hub.announce(notice);
   const titles = new TitleWriter({
@@ -207,6 +211,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       log: store,
       runner,
       estimateUsage,
+      files: files.store,
       quota: createQuotaGate(sharedRedis ? createRedisUsageCounter(sharedRedis.redis, sharedRedis.prefix) : createDatabaseUsageCounter(database), {
         messagesPerMinute: settings.RATE_LIMIT_MESSAGES_PER_MINUTE,
         tokensPerDay: settings.QUOTA_TOKENS_PER_DAY,
@@ -259,7 +264,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   hub.onLastDetach((sessionId) => finalizer.schedule(sessionId));
   const search = await createSearch(database, options.embedder === undefined ? chooseEmbedder(settings) : options.embedder, app.log);
 
-  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, titles, cluster, instanceId, search });
+  app.decorate('parley', { settings, database, store, writer, progress, tools, runner, hub, finalizer, titles, files, cluster, instanceId, search });
 
   const supabase = supabasePageConfig(settings);
   // The page's Supabase client talks to the project's own origin.
@@ -329,6 +334,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(renameRoute, { store, changes, announce });
   await app.register(deleteSessionRoute, { store, changes, announce, onDeleted: (sessionId) => titles.forget(sessionId) });
   await app.register(exportRoute, { store });
+  await app.register(fileRoutes, { store, files: files.store, policy: files.policy });
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
@@ -373,6 +379,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await search.indexer.stop();
     await hub.releaseLeases();
     await cluster?.stop();
+    await files.close();
     await database.close();
   });
   return app;

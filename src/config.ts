@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSettingsShape } from './auth/auth-settings.js';
+import { fileSettingsShape } from './files/file-settings.js';
 import { pageSettingsShape } from './http/page-settings.js';
 import { commaList, integer, optionalText } from './setting-values.js';
 import { toolNamePattern } from './tools/tool-name-filter.js';
@@ -63,6 +64,8 @@ export const settingsSchema = z.object({
   SEARCH_EMBEDDINGS: optionalText.pipe(z.enum(['auto', 'builtin', 'gemini', 'openai', 'off'], 'must be auto, builtin, gemini, openai or off').default('auto')),
   GEMINI_EMBEDDING_MODEL: z.string().min(1).default('gemini-embedding-001'),
   OPENAI_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  /** How PDFs reach an OpenAI-compatible server: as `file` parts, or as their text; auto: files for OpenAI's own API only. */
+  OPENAI_PDF_INPUT: z.enum(['auto', 'file', 'text']).default('auto'),
   LLM_MAX_STEPS: integer(5, 1, 50),
   LLM_MAX_RETRIES: integer(2, 0, 10),
   LLM_FIRST_TOKEN_TIMEOUT_MS: integer(30_000, 100),
@@ -110,6 +113,7 @@ export const settingsSchema = z.object({
   }),
   ...authSettingsShape,
   ...pageSettingsShape,
+  ...fileSettingsShape,
 });
 
 function toolNamePatterns(value: string, context: z.RefinementCtx): string[] {

@@ -22,6 +22,11 @@ ALTER TABLE usage_counters ENABLE ROW LEVEL SECURITY;
 -- included, and TRUNCATE ignores row level security: take the grants back and give only reads.
 REVOKE ALL ON sessions, session_events, schema_migrations, usage_counters FROM anon, authenticated;
 GRANT SELECT ON sessions, session_events TO authenticated;
+-- Uploaded files: served only through Parley's own API, which checks the session's owner.
+ALTER TABLE file_contents ENABLE ROW LEVEL SECURITY;
+ALTER TABLE file_chunks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE session_files ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON file_contents, file_chunks, session_files FROM anon, authenticated;
 
 DROP POLICY IF EXISTS parley_sessions_read_own ON sessions;
 CREATE POLICY parley_sessions_read_own ON sessions

@@ -57,6 +57,8 @@ export interface SendOptions {
   id?: string;
   /** Cancel the running turn (it ends `interrupted`) and answer this instead. */
   interrupt?: boolean;
+  /** Ids of files uploaded to the session (`POST /api/sessions/{id}/files`). */
+  attachments?: readonly string[];
 }
 
 /** What the client reads of a browser, when it runs in one (none of it exists in Node). */
@@ -143,7 +145,13 @@ export class ParleyClient {
    * it is sent again after each reconnect, with the same id, so it runs exactly once.
    */
   send(content: string, options: SendOptions = {}): Turn & { id: string } {
-    const frame = { type: 'message' as const, content, id: options.id ?? randomId(), ...(options.interrupt ? { interrupt: true } : {}) };
+    const frame = {
+      type: 'message' as const,
+      content,
+      id: options.id ?? randomId(),
+      ...(options.interrupt ? { interrupt: true } : {}),
+      ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),
+    };
     const turn = new Turn(frame.id, () => this.cancel()) as Turn & { id: string };
     this.#tracker.sent(turn, frame);
     if (this.#live) this.#sendFrame(frame);

@@ -32,8 +32,8 @@ export function securityHeaderOptions(connectSources: readonly string[] = []): F
         'script-src': ["'self'"],
         'script-src-attr': ["'none'"],
         'style-src': ["'self'"],
-        // The page's icon is a data: URL.
-        'img-src': ["'self'", 'data:'],
+        // The page's icon is a data: URL; attached images are shown from blob: URLs.
+        'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'", ownSocketSources, ...connectSources],
         'object-src': ["'none'"],

@@ -4,6 +4,7 @@ import { chooseProvider, type ProviderName, type Settings } from '../config.js';
 import type { StepModel } from './model-step.js';
 import { createOfflineModel } from './offline/offline-model.js';
 import { createOpenAiChatModel } from './openai/openai-chat-model.js';
+import { resolvePdfInput } from './openai/to-openai-user-content.js';
 import { signReplayedGeminiCalls } from './sign-replayed-gemini-calls.js';
 
 /** A model ready to call, with the names the `session` frame and `/health` show (never a key). */
@@ -28,10 +29,12 @@ export function createLanguageModel(settings: Settings, provider: ProviderName =
       return { provider, modelId, model: signReplayedGeminiCalls(google(modelId)) };
     }
     case 'openai': {
+      const baseURL = withoutTrailingSlash(settings.OPENAI_BASE_URL ?? openAiDefaultBaseUrl);
       const model = createOpenAiChatModel({
-        baseURL: withoutTrailingSlash(settings.OPENAI_BASE_URL ?? openAiDefaultBaseUrl),
+        baseURL,
         apiKey: settings.OPENAI_API_KEY,
         modelId: settings.OPENAI_MODEL,
+        pdfInput: resolvePdfInput(settings.OPENAI_PDF_INPUT, baseURL),
       });
       return { provider, modelId: settings.OPENAI_MODEL, model };
     }

@@ -1,5 +1,7 @@
 import type { LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from '@ai-sdk/provider';
 import type { HistoryItem, TurnStatus } from '../protocol/index.js';
+import type { AttachmentContent } from './attachment-content.js';
+import { attachmentParts } from './attachment-parts.js';
 import { toJsonValue } from './to-json-value.js';
 
 type ToolCallItem = Extract<HistoryItem, { type: 'tool_call' }>;
@@ -22,6 +24,9 @@ const cancelledCall = 'The tool call was cancelled before it returned.';
  * results, then one assistant message with the whole text; the model sees user,
  * assistant(tool calls), tool(results), assistant(text).
  *
+ * A user message's files come before its text, as the provider's parts (attachment-parts.ts);
+ * `attachments` holds the contents the turn loaded, and a file without one is only named.
+ *
  * Two repairs keep every provider accepting the history. A tool call with no result (a
  * cancelled turn) gets an error result, so no call dangles. A turn that ended before any
  * answer or tool call (it failed or was cancelled at once) would leave two user messages in
@@ -29,7 +34,7 @@ const cancelledCall = 'The tool call was cancelled before it returned.';
  * that roles alternate, and merging the two messages instead would carry a message the
  * provider rejected into every later request.
  */
-export function historyToPrompt(system: string, history: readonly HistoryItem[]): LanguageModelV3Prompt {
+export function historyToPrompt(system: string, history: readonly HistoryItem[], attachments: ReadonlyMap<string, AttachmentContent> = new Map()): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [{ role: 'system', content: system }];
   let calls: ToolCallItem[] = [];
   let results = new Map<string, ToolResultItem>();
@@ -54,7 +59,14 @@ export function historyToPrompt(system: string, history: readonly HistoryItem[])
       case 'user_message':
         flushTools();
         if (prompt.at(-1)?.role === 'user') prompt.push({ role: 'assistant', content: [{ type: 'text', text: noAnswerNotes[unanswered] }] });
-        prompt.push({ role: 'user', content: [{ type: 'text', text: item.content }] });
+        prompt.push({
+          role: 'user',
+          content: [
+            // Files first, then what the user asks about them.
+            ...(item.attachments ?? []).map((attachment) => attachmentParts(attachment, attachments.get(attachment.file_id))),
+            ...(item.content.length > 0 || !item.attachments?.length ? [{ type: 'text' as const, text: item.content }] : []),
+          ],
+        });
         unanswered = 'complete';
         break;
       case 'tool_call':

@@ -2,6 +2,7 @@ import { chooseProvider, type ProviderName, type Settings } from '../config.js';
 import type { WarningLogger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { chooseAttachments, type AttachmentContent, type AttachmentLoader } from './attachment-content.js';
 import { createLanguageModel } from './create-language-model.js';
 import { estimateTokens } from './estimate-tokens.js';
 import { fitContextBudget } from './fit-context-budget.js';
@@ -50,6 +51,13 @@ export interface ModelRunnerOptions {
   logger: WarningLogger;
   /** Backoff tuning (tests shorten it); the number of retries is LLM_MAX_RETRIES. */
   retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  /** Loads the files user messages carry; without it the model is only told their names. */
+  attachments?: AttachmentLoader;
+}
+
+/** Bytes of files one model request carries at most: the newest files first, the rest named only. */
+export function attachmentBudgetBytes(settings: Pick<Settings, 'MAX_FILE_BYTES'>): number {
+  return Math.max(32 * 1024 * 1024, settings.MAX_FILE_BYTES);
 }
 
 /** The provider chain: the chosen provider first, then LLM_FALLBACK in order, each once. */
@@ -71,7 +79,7 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
     modelId: primary.modelId,
     runTurn: ({ history, olderOmitted, signal, onModel }) => {
       const budgeted = fitContextBudget(history, settings.CONTEXT_BUDGET_TOKENS, estimateTokens(systemPrompt), olderOmitted);
-      return runModelTurn({
+      const request = {
         model,
         system: budgeted.condensed === null ? systemPrompt : `${systemPrompt}\n\n${budgeted.condensed}`,
         history: budgeted.history,
@@ -79,7 +87,10 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
         maxSteps: settings.LLM_MAX_STEPS,
         signal,
         ...(onModel ? { onModel } : {}),
-      });
+      };
+      const wanted = options.attachments ? chooseAttachments(budgeted.history, attachmentBudgetBytes(settings)) : [];
+      if (wanted.length === 0) return runModelTurn(request);
+      return withAttachments(options.attachments!, wanted, (attachments) => runModelTurn({ ...request, attachments }));
     },
     summarize: (history, signal) => summarizeConversation({ model, history: [...history], logger: options.logger, ...(signal ? { signal } : {}) }),
     // The offline model would only extract it too, more slowly.
@@ -87,4 +98,14 @@ export function createModelRunner(settings: Settings, tools: ToolRegistry, optio
       writeSessionTitle({ model: primary.provider === 'offline' ? null : model, history, logger: options.logger, ...(signal ? { signal } : {}) }),
     describe: () => ({ provider: primary.provider, model: primary.modelId }),
   };
+}
+
+/** Loads the files first; a failure to load is the turn's failure, reported like the model's. */
+async function* withAttachments(
+  load: AttachmentLoader,
+  wanted: Parameters<AttachmentLoader>[0],
+  run: (attachments: ReadonlyMap<string, AttachmentContent>) => AsyncGenerator<TurnEvent>,
+): AsyncGenerator<TurnEvent> {
+  const contents = await load(wanted);
+  yield* run(new Map(contents.map((content) => [content.file_id, content])));
 }

@@ -8,6 +8,7 @@ import type {
 import { toParleyError } from '../errors/index.js';
 import type { FinishReason, HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import type { AttachmentContent } from './attachment-content.js';
 import { historyToPrompt } from './history-to-prompt.js';
 import { isRecord } from './is-record.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -21,6 +22,8 @@ export interface ModelTurnRequest {
   system: string;
   /** The conversation from the event log, the message to answer last. */
   history: readonly HistoryItem[];
+  /** The loaded contents of the attachments the request carries, by file id. */
+  attachments?: ReadonlyMap<string, AttachmentContent>;
   tools: ToolRegistry;
   maxSteps: number;
   signal: AbortSignal;
@@ -45,7 +48,7 @@ interface StepCall {
  * failure is thrown as a ParleyError.
  */
 export async function* runModelTurn(request: ModelTurnRequest): AsyncGenerator<TurnEvent> {
-  const prompt: LanguageModelV3Prompt = historyToPrompt(request.system, request.history);
+  const prompt: LanguageModelV3Prompt = historyToPrompt(request.system, request.history, request.attachments);
   const tools = toProviderTools(request.tools);
   let promptTokens: number | undefined;
   let completionTokens: number | undefined;

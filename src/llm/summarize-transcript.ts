@@ -19,8 +19,11 @@ export const maxTranscriptCharacters = 12_000;
 export function toTranscriptEntries(history: readonly HistoryItem[]): TranscriptEntry[] {
   return history.map((item): TranscriptEntry => {
     switch (item.type) {
-      case 'user_message':
-        return { role: 'user', text: oneLine(item.content, maxEntryCharacters) };
+      case 'user_message': {
+        // The summary names the files a message carried; their content is the model's to read in the turn.
+        const files = item.attachments?.length ? ` [attached: ${item.attachments.map((attachment) => attachment.name).join(', ')}]` : '';
+        return { role: 'user', text: oneLine(item.content + files, maxEntryCharacters) };
+      }
       case 'assistant_message':
         return { role: 'assistant', text: oneLine(item.content, maxEntryCharacters), status: item.status };
       case 'tool_call':

@@ -1,3 +1,4 @@
+import { attachmentsOf } from './attachments-of.js';
 import type { HistoryItem, TurnStatus } from './history.js';
 
 /**
@@ -26,13 +27,16 @@ export function historyItemFromEvent(event: LoggedEvent): HistoryItem | null {
   const metadata = event.metadata;
   const base = { seq: event.seq, created_at: event.created_at };
   switch (event.event_type) {
-    case 'user_message':
+    case 'user_message': {
+      const attachments = attachmentsOf(metadata);
       return {
         type: 'user_message',
         content: event.content ?? '',
         ...(typeof metadata.message_id === 'string' ? { id: metadata.message_id } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
         ...base,
       };
+    }
     case 'assistant_message':
       return {
         type: 'assistant_message',

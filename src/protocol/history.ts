@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentSchema } from './attachment.js';
 
 /** Status of an assistant turn, stored on its `assistant_message` event. */
 export const turnStatusSchema = z.enum(['complete', 'cancelled', 'error', 'interrupted']);
@@ -13,6 +14,7 @@ export const historyItemSchema = z.discriminatedUnion('type', [
     type: z.literal('user_message'),
     content: z.string(),
     id: z.string().optional(),
+    attachments: z.array(attachmentSchema).optional(),
     seq: z.number().int(),
     created_at: z.string(),
   }),

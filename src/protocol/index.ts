@@ -4,3 +4,5 @@ export * from './server-frame.js';
 export * from './history.js';
 export * from './well-formed-text.js';
 export * from './history-from-events.js';
+export * from './attachment.js';
+export * from './attachments-of.js';

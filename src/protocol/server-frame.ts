@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentSchema } from './attachment.js';
 import { historyItemSchema } from './history.js';
 
 /**
@@ -31,6 +32,8 @@ export const ackFrameSchema = z.object({
   id: z.string().optional(),
   /** The user's text, so every socket attached to the session can show the message. */
   content: z.string().optional(),
+  /** The files the message carries, so every socket can show them too. */
+  attachments: z.array(attachmentSchema).optional(),
   duplicate: z.boolean().optional(),
 });
 

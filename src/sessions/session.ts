@@ -1,7 +1,7 @@
 import type { FrameSocket } from './frame-socket.js';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
-import { historyItemFromEvent, toStorableText, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
+import { historyItemFromEvent, toStorableText, type Attachment, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent, SessionStore } from '../store/types.js';
@@ -22,6 +22,8 @@ export interface SessionDependencies {
   estimateUsage: EstimateUsage;
   /** Per-user message rate and daily model tokens, shared by every session and instance. */
   quota?: QuotaGate;
+  /** The session's uploaded files, which a message's `attachments` name (src/files/). */
+  files?: { resolve(sessionId: string, fileIds: readonly string[]): Promise<Attachment[]> };
   limits: {
     maxMessageChars: number;
     /**
@@ -300,6 +302,8 @@ export class Session {
     const { limits } = this.dependencies;
     const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
     if (rateLimit === null) return;
+    const attachments = await this.#resolveAttachments(frame, from);
+    if (attachments === null) return;
     const stored = await this.#olderMessageSeq(frame, from);
     if (stored === null) return;
     const receivedAt = performance.now();
@@ -326,7 +330,7 @@ export class Session {
         await this.whenIdle();
         return this.#handleMessage(frame, from, account, true);
       case 'accept':
-        return this.#storeMessage(frame, decision.seq, receivedAt, account);
+        return this.#storeMessage(frame, attachments, decision.seq, receivedAt, account);
     }
   }
 
@@ -352,6 +356,22 @@ export class Session {
   }
 
   /**
+   * The files a message names, as this session holds them (I/O, before the pure admission).
+   * Null when one is not the session's, or the lookup failed; the sender has been told, and
+   * the message is not run.
+   */
+  async #resolveAttachments(frame: MessageFrame, from: Replier): Promise<Attachment[] | null> {
+    if (!frame.attachments?.length) return [];
+    try {
+      if (this.dependencies.files === undefined) throw new ParleyError('bad_attachment', 'This server takes no files.');
+      return await this.dependencies.files.resolve(this.id, frame.attachments);
+    } catch (thrown) {
+      from.send(JSON.stringify(toParleyError(thrown, 'storage_unavailable').toFrame(frame.id)));
+      return null;
+    }
+  }
+
+  /**
    * The seq of a message id stored before the turns this session keeps in memory (a client
    * resending a very old message): one probe of the log's message-id index, only for an id
    * not in memory of a session that forgot some turns. Null when the log did not answer; the
@@ -371,7 +391,7 @@ export class Session {
    * Durably, before its ack and before any of the answer is sent (DESIGN.md). The model is
    * asked while the message is being written (start-early.ts) and cancelled if it is not stored.
    */
-  async #storeMessage(frame: MessageFrame, ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
+  async #storeMessage(frame: MessageFrame, attachments: Attachment[], ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
     this.#turnFrames = [];
     this.#recoveredDone = null;
     this.#turnHistoryStart = this.#history.length;
@@ -382,7 +402,10 @@ export class Session {
       session_id: this.id,
       event_type: 'user_message',
       content: frame.content,
-      metadata: frame.id === undefined ? {} : { message_id: frame.id },
+      metadata: {
+        ...(frame.id === undefined ? {} : { message_id: frame.id }),
+        ...(attachments.length > 0 ? { attachments } : {}),
+      },
       seq: ackSeq,
     };
     const item = historyItemFromEvent({ ...event, created_at: new Date().toISOString() });
@@ -403,7 +426,12 @@ export class Session {
     }
     this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
     if (item) this.#history.push(item);
-    this.#emitNumbered(ackSeq, { type: 'ack', ...(frame.id === undefined ? {} : { id: frame.id }), content: frame.content });
+    this.#emitNumbered(ackSeq, {
+      type: 'ack',
+      ...(frame.id === undefined ? {} : { id: frame.id }),
+      content: frame.content,
+      ...(attachments.length > 0 ? { attachments } : {}),
+    });
     this.#turnAccount = account;
     this.#startTurn(ackSeq, receivedAt, early);
   }

@@ -11,6 +11,7 @@ export interface SocketRefusal {
   /** The token the refused connection carried. */
   token: string | null;
 }
+import type { Attachment } from '../../src/protocol/index.js';
 
 /** How the conversation gets its token, and whom it tells when the server refuses it. */
 export interface ChatAccess {
@@ -48,19 +49,20 @@ export class ChatController {
   }
 
   /**
-   * `interrupt`: stop the answer being written and answer this instead. A message written
-   * while disconnected is sent once connected, and again after a drop until acked.
+   * `interrupt`: stop the answer being written and answer this instead. `attachments`: files
+   * uploaded to the session. A message written while disconnected is sent once connected, and
+   * again after a drop until acked.
    */
-  send(content: string, interrupt = false): void {
-    const turn = this.#client.send(content, { interrupt });
-    this.store.dispatch({ type: 'send', id: turn.id, content });
+  send(content: string, interrupt = false, attachments: Attachment[] = []): void {
+    const turn = this.#client.send(content, { interrupt, attachments: attachments.map((attachment) => attachment.file_id) });
+    this.store.dispatch({ type: 'send', id: turn.id, content, attachments });
   }
 
   retry(id: string): void {
     const turn = this.store.state.turns.find((candidate) => candidate.user?.id === id);
     if (!turn?.user) return;
     this.store.dispatch({ type: 'retry', id });
-    this.#client.send(turn.user.content, { id });
+    this.#client.send(turn.user.content, { id, attachments: (turn.user.attachments ?? []).map((attachment) => attachment.file_id) });
   }
 
   cancel(): void {
@@ -82,3 +84,4 @@ export class ChatController {
     }
   }
 }
+

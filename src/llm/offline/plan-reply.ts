@@ -5,6 +5,7 @@ import { titleInstruction } from '../title-prompt.js';
 import { extractiveTitle } from '../title-text.js';
 import { answerToolResults } from './answer-tool-results.js';
 import { composeFallback, composers, isFirstTurn } from './compose-answer.js';
+import { describeAttachments } from './describe-attachments.js';
 import { detectIntent } from './detect-intent.js';
 import { extractDataQuery, isDataRequest } from './extract-data-query.js';
 import { extractExpression } from './extract-expression.js';
@@ -22,7 +23,7 @@ export type Reply = { kind: 'text'; text: string } | { kind: 'tool-calls'; calls
 
 /**
  * Decides the offline model's next step. Order matters: a summary or title request, then answering
- * tool results, then questions about the conversation, then tools, then small talk.
+ * tool results, then attached files, then questions about the conversation, then tools, then small talk.
  */
 export function planReply(conversation: Conversation, offeredTools: ReadonlySet<string>): Reply {
   if (conversation.system.includes(summaryInstruction)) {
@@ -33,6 +34,7 @@ export function planReply(conversation: Conversation, offeredTools: ReadonlySet<
     return text(extractiveTitle(first?.text ?? ''));
   }
   if (conversation.lastRole === 'tool') return text(withFirstTurnNote(answerToolResults(conversation.toolOutcomes), conversation));
+  if (conversation.lastAttachments.length > 0) return text(withFirstTurnNote(describeAttachments(conversation.lastAttachments), conversation));
 
   const message = conversation.lastUserText;
   const intent = detectIntent(message);

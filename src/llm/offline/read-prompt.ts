@@ -1,4 +1,5 @@
 import type { LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from '@ai-sdk/provider';
+import { attachmentNote } from '../attachment-parts.js';
 import { isRecord } from '../is-record.js';
 
 /** One tool result of the step being answered, with the arguments the model called it with. */
@@ -9,12 +10,22 @@ export interface ToolOutcome {
   error?: string;
 }
 
+/** A file the user attached: a text file's text, or only its name and type. */
+export interface AttachedFile {
+  name: string;
+  mediaType: string;
+  /** A text file's text (the offline model reads nothing else). */
+  text?: string;
+}
+
 /** What the offline model reads from a prompt: plain text, no provider types past this point. */
 export interface Conversation {
   system: string;
   /** Every user message in order; the last one is the message being answered. */
   userMessages: string[];
   lastUserText: string;
+  /** The files the last user message carries. */
+  lastAttachments: AttachedFile[];
   lastRole: 'system' | 'user' | 'assistant' | 'tool' | undefined;
   /** Results in the trailing tool message, when the prompt ends with one. */
   toolOutcomes: ToolOutcome[];
@@ -27,6 +38,7 @@ export function readPrompt(prompt: LanguageModelV3Prompt): Conversation {
   const systemParts: string[] = [];
   const userMessages: string[] = [];
   const callInputs = new Map<string, Record<string, unknown>>();
+  let lastAttachments: AttachedFile[] = [];
   let toolOutcomes: ToolOutcome[] = [];
   let characterCount = 0;
 
@@ -37,7 +49,15 @@ export function readPrompt(prompt: LanguageModelV3Prompt): Conversation {
         characterCount += message.content.length;
         break;
       case 'user': {
-        const text = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+        lastAttachments = [];
+        let text = '';
+        for (const part of message.content) {
+          const note = attachmentNote(part);
+          if (note !== null) {
+            lastAttachments.push({ name: note.name, mediaType: note.media_type, ...(note.media_type === 'text/plain' && note.text !== undefined ? { text: note.text } : {}) });
+            characterCount += note.text?.length ?? 0;
+          } else if (part.type === 'text') text += part.text;
+        }
         userMessages.push(text);
         characterCount += text.length;
         break;
@@ -71,6 +91,7 @@ export function readPrompt(prompt: LanguageModelV3Prompt): Conversation {
     system: systemParts.join('\n'),
     userMessages,
     lastUserText: userMessages.at(-1) ?? '',
+    lastAttachments,
     lastRole,
     toolOutcomes: lastRole === 'tool' ? toolOutcomes : [],
     messageCount: prompt.length,

@@ -8,6 +8,7 @@ import { readChatChunks } from './read-chat-chunks.js';
 import { chatCompletionPoster } from './post-chat-completion.js';
 import { SseDataReader } from './sse-data-reader.js';
 import { toOpenAiRequest } from './to-openai-request.js';
+import type { PdfInput } from './to-openai-user-content.js';
 
 /** Some OpenAI-compatible servers (vLLM, DeepSeek) return the model's reasoning beside the content. */
 type ReasoningMessage = ChatCompletionMessage & { reasoning_content?: string | null };
@@ -18,6 +19,8 @@ export interface OpenAiChatModelOptions {
   /** None for local servers (Ollama, llama.cpp, LM Studio): no Authorization header is sent. */
   apiKey?: string | undefined;
   modelId: string;
+  /** PDFs as `file` parts (OpenAI) or as their text (servers without them); text by default. */
+  pdfInput?: PdfInput;
 }
 
 /**
@@ -30,12 +33,12 @@ export interface OpenAiChatModelOptions {
  * Retries and timeouts are Parley's (resilient-model.ts).
  */
 export function createOpenAiChatModel(options: OpenAiChatModelOptions): LanguageModelV3 & StepModel {
-  const { baseURL, apiKey, modelId } = options;
+  const { baseURL, apiKey, modelId, pdfInput = 'text' } = options;
   const url = `${baseURL}/chat/completions`;
   const post = chatCompletionPoster({ url, apiKey });
 
   const openStep = async (callOptions: LanguageModelV3CallOptions): Promise<StepReader> => {
-    const { body, warnings } = toOpenAiRequest(modelId, callOptions);
+    const { body, warnings } = toOpenAiRequest(modelId, callOptions, pdfInput);
     const request = { ...body, stream: true as const, stream_options: { include_usage: true } };
     const response = await post({ body: request, signal: callOptions.abortSignal, headers: callOptions.headers });
     if (response.body === null) throw new Error('the model answered with no body');
@@ -52,7 +55,7 @@ export function createOpenAiChatModel(options: OpenAiChatModelOptions): Language
     openStep,
     doStream: async (callOptions) => ({ stream: streamOf(await openStep(callOptions)) }),
     doGenerate: async (callOptions) => {
-      const { body, warnings } = toOpenAiRequest(modelId, callOptions);
+      const { body, warnings } = toOpenAiRequest(modelId, callOptions, pdfInput);
       const response = (await (await post({ body, signal: callOptions.abortSignal, headers: callOptions.headers })).json()) as ChatCompletion;
       const choice = response.choices[0];
       const message: ReasoningMessage | undefined = choice?.message;

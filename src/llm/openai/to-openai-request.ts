@@ -7,6 +7,7 @@ import type {
   ChatCompletionTool,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
+import { toOpenAiUserContent, type PdfInput } from './to-openai-user-content.js';
 
 /** The request body both calls share; `stream` and its options are added by the caller. */
 export type OpenAiRequestBody = Omit<ChatCompletionCreateParamsBase, 'stream' | 'stream_options'>;
@@ -16,7 +17,7 @@ export type OpenAiRequestBody = Omit<ChatCompletionCreateParamsBase, 'stream' | 
  * `@ai-sdk/openai-compatible` sends for the same call, for the parts Parley and the AI SDK's
  * own calls use. Options the wire format has no field for come back as warnings.
  */
-export function toOpenAiRequest(modelId: string, options: LanguageModelV3CallOptions): { body: OpenAiRequestBody; warnings: SharedV3Warning[] } {
+export function toOpenAiRequest(modelId: string, options: LanguageModelV3CallOptions, pdfInput: PdfInput = 'text'): { body: OpenAiRequestBody; warnings: SharedV3Warning[] } {
   const warnings: SharedV3Warning[] = [];
   if (options.topK !== undefined) warnings.push({ type: 'unsupported', feature: 'topK' });
   const tools = (options.tools ?? []).flatMap((tool): ChatCompletionTool[] => {
@@ -28,7 +29,7 @@ export function toOpenAiRequest(modelId: string, options: LanguageModelV3CallOpt
   });
   const body: OpenAiRequestBody = {
     model: modelId,
-    messages: toOpenAiMessages(options.prompt),
+    messages: toOpenAiMessages(options.prompt, pdfInput),
     ...(options.maxOutputTokens === undefined ? {} : { max_tokens: options.maxOutputTokens }),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     ...(options.topP === undefined ? {} : { top_p: options.topP }),
@@ -53,7 +54,7 @@ function toToolChoice(choice: NonNullable<LanguageModelV3CallOptions['toolChoice
 }
 
 /** The prompt as chat messages: a lone text part is sent as a plain string, as OpenAI's own examples do. */
-function toOpenAiMessages(prompt: LanguageModelV3Prompt): ChatCompletionMessageParam[] {
+function toOpenAiMessages(prompt: LanguageModelV3Prompt, pdfInput: PdfInput): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = [];
   for (const message of prompt) {
     switch (message.role) {
@@ -61,11 +62,9 @@ function toOpenAiMessages(prompt: LanguageModelV3Prompt): ChatCompletionMessageP
         messages.push({ role: 'system', content: message.content });
         break;
       case 'user': {
-        const texts = message.content.map((part) => {
-          if (part.type !== 'text') throw new Error(`The OpenAI-compatible model takes text only; the message had a ${part.mediaType} file.`);
-          return part.text;
-        });
-        messages.push({ role: 'user', content: texts.length === 1 ? texts[0]! : texts.map((text) => ({ type: 'text' as const, text })) });
+        const [only] = message.content;
+        if (message.content.length === 1 && only?.type === 'text') messages.push({ role: 'user', content: only.text });
+        else messages.push({ role: 'user', content: toOpenAiUserContent(message.content, pdfInput) });
         break;
       }
       case 'assistant': {

@@ -191,7 +191,7 @@ export function App({ auth, view }: Props) {
             <button type="button" class="link-button" onClick={() => controller.store.dispatch({ type: 'dismiss-notice' })}>Dismiss</button>
           </div>
         ) : null}
-        <ChatLog turns={state.turns} onRetry={(id) => controller.retry(id)} olderTurns={state.olderTurns} onLoadOlder={loadOlder}>
+        <ChatLog turns={state.turns} onRetry={(id) => controller.retry(id)} sessionId={sessionId} olderTurns={state.olderTurns} onLoadOlder={loadOlder}>
           {details ? <SessionDetails session={details} /> : null}
           {state.model?.provider === 'offline' ? <ModelNote open={empty} /> : null}
           {!state.loaded ? <p class="loading muted">Opening the conversation…</p> : null}
@@ -200,7 +200,8 @@ export function App({ auth, view }: Props) {
         <Composer
           answering={state.turnInProgress}
           disabled={refused !== null}
-          onSend={(content, interrupt) => controller.send(content, interrupt)}
+          sessionId={sessionId}
+          onSend={(content, interrupt, attachments) => controller.send(content, interrupt, attachments)}
           onStop={stop}
           {...(draft ? { draft } : {})}
         />

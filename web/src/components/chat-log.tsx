@@ -6,6 +6,8 @@ import type { ComponentChildren } from 'preact';
 interface Props {
   turns: ChatTurn[];
   onRetry: (id: string) => void;
+  /** Whose files the turns show. */
+  sessionId: string;
   /** Whether the server has turns older than the first shown, and whether they are being read. */
   olderTurns: OlderTurns;
   onLoadOlder: () => void;
@@ -20,7 +22,7 @@ const nearTopPx = 200;
  * The conversation; follows new text while the reader is at the bottom, and stays put when they
  * scrolled up. Scrolling to the top reads older turns, which come in above what the reader sees.
  */
-export function ChatLog({ turns, onRetry, olderTurns, onLoadOlder, children }: Props) {
+export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, children }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   /** The first turn shown and where it was, to keep it in place when older ones come in above it. */
@@ -60,7 +62,7 @@ export function ChatLog({ turns, onRetry, olderTurns, onLoadOlder, children }: P
         {children}
         <OlderTurnsControl state={olderTurns} onLoad={onLoadOlder} />
         {turns.map((turn) => (
-          <TurnView key={turn.key} turn={turn} onRetry={onRetry} />
+          <TurnView key={turn.key} turn={turn} onRetry={onRetry} sessionId={sessionId} />
         ))}
       </div>
     </div>

@@ -1,19 +1,69 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Attachment } from '../../../src/protocol/index.js';
+import { readyAttachments, uploadsInProgress, type PendingUpload } from '../attachments/pending-upload.js';
+import { loadAttachmentsUi, useAttachmentsUi } from '../attachments/use-attachments-ui.js';
+import { randomId } from '../../../client/src/index.js';
+import { PaperclipIcon } from './file-icons.js';
 
 interface Props {
   answering: boolean;
   disabled: boolean;
-  onSend: (content: string, interrupt: boolean) => void;
+  onSend: (content: string, interrupt: boolean, attachments: Attachment[]) => void;
+  /** Where files are uploaded. */
+  sessionId: string;
   onStop: () => void;
   /** Text put in the box from outside (a suggestion), with a counter so the same one can repeat. */
   draft?: { text: string; version: number };
 }
 
-/** The message box: Enter sends, Shift+Enter adds a line, Esc stops an answer being written. */
-export function Composer({ answering, disabled, onSend, onStop, draft }: Props) {
+/** What the file picker offers; the server decides from the bytes anyway. */
+const pickable = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/*,.txt,.md,.csv,.json';
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line, Esc stops an answer being written.
+ * Files come by the attach button, by dropping them on the box or by pasting an image; each
+ * uploads at once and goes with the next message.
+ */
+export function Composer({ answering, disabled, onSend, onStop, draft, sessionId }: Props) {
   const [text, setText] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const [uploads, setUploads] = useState<PendingUpload[]>([]);
+  const [dragging, setDragging] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const aborts = useRef(new Map<string, AbortController>());
+  const ui = useAttachmentsUi(uploads.length > 0);
+
+  const update = (key: string, change: Partial<PendingUpload>) =>
+    setUploads((current) => current.map((upload) => (upload.key === key ? { ...upload, ...change } : upload)));
+
+  const addFiles = (files: readonly File[]) => {
+    for (const file of files) {
+      const key = randomId();
+      const abort = new AbortController();
+      aborts.current.set(key, abort);
+      setUploads((current) => [...current, { key, file, progress: 0 }]);
+      void loadAttachmentsUi()
+        .then(({ uploadFile }) => uploadFile(sessionId, file, (progress) => update(key, { progress }), abort.signal))
+        .then(
+          (attachment) => update(key, { attachment, progress: 1 }),
+          (error: unknown) => update(key, { error: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => aborts.current.delete(key));
+    }
+  };
+
+  const remove = (key: string) => {
+    aborts.current.get(key)?.abort();
+    setUploads((current) => current.filter((upload) => upload.key !== key));
+  };
+
+  // Files belong to the session they were uploaded to.
+  useEffect(() => () => {
+    for (const abort of aborts.current.values()) abort.abort();
+    aborts.current.clear();
+    setUploads([]);
+  }, [sessionId]);
 
   useEffect(() => {
     if (draft) {
@@ -45,14 +95,19 @@ export function Composer({ answering, disabled, onSend, onStop, draft }: Props) 
     return () => document.removeEventListener('keydown', onKey);
   }, [answering, confirming, onStop]);
 
+  const ready = readyAttachments(uploads);
+  const uploading = uploadsInProgress(uploads);
+  const canSend = !disabled && !uploading && (text.trim() !== '' || ready.length > 0);
+
   const submit = (interrupt: boolean) => {
     const content = text.trim();
-    if (!content || disabled) return;
+    if (!canSend) return;
     if (answering && !interrupt) {
       setConfirming(true);
       return;
     }
-    onSend(content, interrupt);
+    onSend(content, interrupt, ready);
+    setUploads([]);
     setText('');
     setConfirming(false);
     box.current?.focus();
@@ -60,10 +115,23 @@ export function Composer({ answering, disabled, onSend, onStop, draft }: Props) 
 
   return (
     <form
-      class="composer"
+      class={`composer${dragging ? ' composer-dragging' : ''}`}
       onSubmit={(event) => {
         event.preventDefault();
         submit(false);
+      }}
+      onDragOver={(event) => {
+        if (!event.dataTransfer?.types.includes('Files')) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(event) => {
+        setDragging(false);
+        const files = [...(event.dataTransfer?.files ?? [])];
+        if (files.length === 0) return;
+        event.preventDefault();
+        addFiles(files);
       }}
     >
       {confirming ? (
@@ -75,7 +143,24 @@ export function Composer({ answering, disabled, onSend, onStop, draft }: Props) 
           </span>
         </div>
       ) : null}
+      {ui && uploads.length > 0 ? <ui.AttachTray uploads={uploads} onRemove={remove} /> : null}
       <div class="composer-row">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept={pickable}
+          class="visually-hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(event) => {
+            addFiles([...(event.currentTarget.files ?? [])]);
+            event.currentTarget.value = '';
+          }}
+        />
+        <button type="button" class="button attach" disabled={disabled} aria-label="Attach files" title="Attach files (or drop or paste them here)" onClick={() => picker.current?.click()}>
+          <PaperclipIcon />
+        </button>
         <label class="visually-hidden" for="message-box">Message</label>
         <textarea
           id="message-box"
@@ -85,6 +170,12 @@ export function Composer({ answering, disabled, onSend, onStop, draft }: Props) 
           placeholder="Message Parley…"
           aria-describedby="composer-hint"
           onInput={(event) => setText(event.currentTarget.value)}
+          onPaste={(event) => {
+            const files = [...(event.clipboardData?.files ?? [])];
+            if (files.length === 0) return;
+            event.preventDefault();
+            addFiles(files);
+          }}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
@@ -97,12 +188,12 @@ export function Composer({ answering, disabled, onSend, onStop, draft }: Props) 
             <span class="stop-icon" aria-hidden="true" /> Stop
           </button>
         ) : null}
-        <button type="submit" class="button primary send" disabled={disabled || text.trim() === ''} aria-label="Send message" title="Send (Enter)">
+        <button type="submit" class="button primary send" disabled={!canSend} aria-label="Send message" title={uploading ? 'Waiting for the files to upload' : 'Send (Enter)'}>
           Send
         </button>
       </div>
       <p id="composer-hint" class="composer-hint">
-        Enter sends · Shift+Enter adds a line{answering ? ' · Esc stops the answer' : ''}
+        Enter sends · Shift+Enter adds a line · drop or paste files to attach{answering ? ' · Esc stops the answer' : ''}
       </p>
     </form>
   );

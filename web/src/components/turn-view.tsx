@@ -1,4 +1,5 @@
 import { Component } from 'preact';
+import { UserAttachments } from './user-attachments.js';
 import type { ChatTurn } from '../state/chat-state.js';
 import { errorWords } from '../text/error-words.js';
 import { formatDuration, plural } from '../text/format.js';
@@ -8,6 +9,7 @@ import { ToolCard } from './tool-card.js';
 interface Props {
   turn: ChatTurn;
   onRetry: (id: string) => void;
+  sessionId: string;
 }
 
 const statusWords: Partial<Record<ChatTurn['status'], string>> = {
@@ -22,7 +24,7 @@ export class TurnView extends Component<Props> {
     return next.turn !== this.props.turn;
   }
 
-  override render({ turn, onRetry }: Props) {
+  override render({ turn, onRetry, sessionId }: Props) {
     const { user } = turn;
     const streaming = turn.status === 'streaming';
     const waiting = streaming && turn.parts.length === 0;
@@ -31,7 +33,8 @@ export class TurnView extends Component<Props> {
       <article class={`turn turn-${turn.status}`} data-status={turn.status} data-seq={user?.seq}>
         {user ? (
           <div class={`user-message user-${user.state}`} aria-label="You said">
-            <p class="user-text">{user.content}</p>
+            {user.attachments?.length ? <UserAttachments sessionId={sessionId} attachments={user.attachments} /> : null}
+            {user.content ? <p class="user-text">{user.content}</p> : null}
             {user.state === 'pending' ? <span class="user-state">Sending…</span> : null}
           </div>
         ) : null}

@@ -1,10 +1,10 @@
-import type { DoneFrame, ErrorFrame, HistoryItem, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
+import type { Attachment, DoneFrame, ErrorFrame, HistoryItem, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
 import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnError, TurnStatus } from './chat-state.js';
 import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
 
 export type ChatAction =
   | { type: 'frame'; frame: ServerFrame }
-  | { type: 'send'; id: string; content: string }
+  | { type: 'send'; id: string; content: string; attachments?: Attachment[] }
   /** The user chose to retry a message that was not sent. */
   | { type: 'retry'; id: string }
   | { type: 'connection'; status: ConnectionStatus }
@@ -26,7 +26,15 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case 'send':
       return {
         ...state,
-        turns: [...state.turns, { key: `local-${action.id}`, user: { content: action.content, id: action.id, state: 'pending' }, parts: [], status: 'sending' }],
+        turns: [
+          ...state.turns,
+          {
+            key: `local-${action.id}`,
+            user: { content: action.content, id: action.id, state: 'pending', ...(action.attachments?.length ? { attachments: action.attachments } : {}) },
+            parts: [],
+            status: 'sending',
+          },
+        ],
       };
     case 'retry':
       return mapTurns(state, (turn) =>
@@ -88,7 +96,13 @@ function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
       // Another tab's message, or a turn replayed to a page that had not seen it.
       const turn: ChatTurn = {
         key: `seq-${frame.seq}`,
-        user: { content: frame.content ?? '', seq: frame.seq, state: 'stored', ...(frame.id === undefined ? {} : { id: frame.id }) },
+        user: {
+          content: frame.content ?? '',
+          seq: frame.seq,
+          state: 'stored',
+          ...(frame.id === undefined ? {} : { id: frame.id }),
+          ...(frame.attachments?.length ? { attachments: frame.attachments } : {}),
+        },
         parts: [],
         status: 'streaming',
       };

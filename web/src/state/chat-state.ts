@@ -1,10 +1,12 @@
-import type { FinishReason } from '../../../src/protocol/index.js';
+import type { Attachment, FinishReason } from '../../../src/protocol/index.js';
 
 /** What the user sees of the connection; `offline` is the browser saying it has no network. */
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface UserMessage {
   content: string;
+  /** The files the message carries, as uploaded. */
+  attachments?: Attachment[];
   /** The client id sent with the message, so its ack (or error) finds it again. */
   id?: string;
   /** The ack's seq once the server stored the message. */

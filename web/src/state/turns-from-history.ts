@@ -18,7 +18,13 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
     switch (item.type) {
       case 'user_message': {
         const turn = startTurn(`seq-${item.seq}`);
-        turn.user = { content: item.content, seq: item.seq, state: 'stored', ...(item.id === undefined ? {} : { id: item.id }) };
+        turn.user = {
+          content: item.content,
+          seq: item.seq,
+          state: 'stored',
+          ...(item.id === undefined ? {} : { id: item.id }),
+          ...(item.attachments?.length ? { attachments: item.attachments } : {}),
+        };
         break;
       }
       case 'tool_call': {
