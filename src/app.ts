@@ -24,6 +24,8 @@ import { securityHeaderOptions } from './http/security-headers.js';
 import { registerProblemHandlers } from './http/problem-handlers.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { chatRoutes } from './aichat/chat-routes.js';
+import { voiceRouteOptions } from './voice/voice-route-options.js';
+import { voiceRoutes } from './voice/voice-routes.js';
 import { webRoutes } from './http/web-routes.js';
 import { websocketRoute } from './http/websocket-route.js';
 import { clusterKeys } from './cluster/cluster-keys.js';
@@ -234,7 +236,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         version: packageJson.version,
         description: 'Realtime conversational AI backend. The realtime protocol is a WebSocket at /ws/session/{session_id}; see the README.',
       },
-      tags: [{ name: 'sessions' }, { name: 'chat' }, { name: 'operations' }, { name: 'web' }],
+      tags: [{ name: 'sessions' }, { name: 'chat' }, { name: 'voice' }, { name: 'operations' }, { name: 'web' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -278,6 +280,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   });
   await app.register(sessionRoutes, { store });
   await app.register(chatRoutes, { hub, store, clustered: cluster !== null, decideWithinMs: settings.ACK_TIMEOUT_MS * 3 });
+  await app.register(voiceRoutes, voiceRouteOptions(settings, sharedRedis));
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,
