@@ -14,8 +14,8 @@ export function voiceBudgetKey(principal: Principal, clientAddress: string): str
 }
 
 /**
- * A preHandler spending one of RATE_LIMIT_VOICE_PER_MINUTE per request: each costs a model
- * call upstream. Buckets that cannot be reached (Redis down) let the request through, as the
+ * Spends one of RATE_LIMIT_VOICE_PER_MINUTE for a request about to call a speech service
+ * (checked input only: a refused upload costs nothing upstream). Buckets that cannot be reached (Redis down) let the request through, as the
  * connection limit does.
  */
 export function createVoiceRateLimit(perMinute: number, buckets: ConnectionBuckets): (request: FastifyRequest) => Promise<void> {

@@ -27,8 +27,8 @@ const refusals = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 4
 /**
  * GET /api/voice (what the page may offer), POST /api/transcribe (a recording in, its text
  * out) and POST /api/speech (text in, audio out). They are guarded like every /api route (the
- * access hook has resolved the caller) and touch no session; each call spends the caller's
- * voice budget, since each costs a call to a model.
+ * access hook has resolved the caller) and touch no session; each request that reaches a
+ * speech service spends one of the caller's voice budget, since each costs a call to a model.
  */
 export const voiceRoutes: FastifyPluginAsyncZod<VoiceRoutesOptions> = async (app, { services, maxAudioBytes, maxAudioSeconds, perMinute, buckets }) => {
   await app.register(fastifyMultipart);
@@ -48,7 +48,6 @@ export const voiceRoutes: FastifyPluginAsyncZod<VoiceRoutesOptions> = async (app
 
   app.post('/api/transcribe', {
     bodyLimit: maxAudioBytes,
-    preHandler: spendBudget,
     schema: {
       tags: ['voice'],
       summary: 'Transcribe a recording: the body as audio/* (or multipart with a `file` field); answers {"text": ...}',
@@ -68,12 +67,12 @@ export const voiceRoutes: FastifyPluginAsyncZod<VoiceRoutesOptions> = async (app
       throw refuseUnread(reply, (error as { statusCode?: unknown }).statusCode === 413 ? tooLarge(maxAudioBytes) : error);
     }
     const recording = await checkRecording(bytes, maxAudioSeconds);
+    await spendBudget(request);
     const text = await reportFailure(request, 'transcription', transcriber.transcribe(recording, abortedWhenGone(reply)));
     return { text };
   });
 
   app.post('/api/speech', {
-    preHandler: spendBudget,
     schema: {
       tags: ['voice'],
       summary: 'Read text aloud: answers the audio (TTS_FORMAT, e.g. audio/mpeg) or a problem',
@@ -82,6 +81,7 @@ export const voiceRoutes: FastifyPluginAsyncZod<VoiceRoutesOptions> = async (app
   }, async (request, reply) => {
     const speaker = services.speaker;
     if (speaker === null) throw new ParleyError('voice_unavailable', 'No speech service is configured (TTS_BASE_URL).');
+    await spendBudget(request);
     const audio = await reportFailure(request, 'speech', speaker.speak(request.body.text, abortedWhenGone(reply)));
     return reply.type(speaker.mediaType).header('cache-control', 'no-store').send(Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength));
   });

@@ -68,7 +68,7 @@ async function readAtMost(response: Response, maxBytes: number, { service }: Voi
   if (response.body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

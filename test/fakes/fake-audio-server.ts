@@ -76,7 +76,7 @@ export class FakeAudioServer extends FakeHttpServer {
         model: String(body.model),
         voice: String(body.voice),
         input: String(body.input),
-        responseFormat: String(body.response_format ?? 'mp3'),
+        responseFormat: typeof body.response_format === 'string' ? body.response_format : 'mp3',
         authorization,
       };
     } else {
@@ -139,9 +139,12 @@ async function sendReply(reply: FakeAudioReply, parsed: ReceivedAudioRequest, re
       response.end(audio);
       return;
     }
-    case 'error':
-      sendJsonError(response, reply.status, openAiError(`The fake failed with ${reply.status}`, null), reply.headers);
+    case 'error': {
+      // OpenAI's 401 quotes the key it was sent.
+      const message = reply.status === 401 ? `Incorrect API key provided: ${(parsed.authorization ?? '').replace(/^Bearer /, '')}.` : `The fake failed with ${reply.status}`;
+      sendJsonError(response, reply.status, openAiError(message, reply.status === 401 ? 'invalid_api_key' : null), reply.headers);
       return;
+    }
     case 'stall':
       response.writeHead(200, { 'content-type': 'application/json' });
       response.flushHeaders();
@@ -155,7 +158,10 @@ async function sendReply(reply: FakeAudioReply, parsed: ReceivedAudioRequest, re
       response.writeHead(200, { 'content-type': 'audio/wav' });
       const chunk = Buffer.concat([sineWav({ seconds: 0.001 }), Buffer.alloc(64 * 1024 - 92)]);
       for (let sent = 0; sent < reply.bytes && !closed.aborted; sent += chunk.length) {
-        if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+        if (!response.write(chunk)) await new Promise((resolve) => {
+          response.once('drain', resolve);
+          closed.addEventListener('abort', resolve, { once: true });
+        });
       }
       response.end();
       return;
