@@ -53,16 +53,17 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 /**
- * A GET with the page's token as a Bearer header. A 401 is tried once more with a renewed
- * token (a refreshed Supabase session); failing that, the page asks for a sign-in.
+ * A request (a GET unless `init` says otherwise) with the page's token as a Bearer header. A
+ * 401 is tried once more with a renewed token (a refreshed Supabase session); failing that,
+ * the page asks for a sign-in.
  */
-async function authorizedFetch(path: string): Promise<Response> {
+export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const used = pageAuth.token();
-  const response = await fetch(path, { headers: requestHeaders(used) });
+  const response = await fetch(path, { ...init, headers: { ...requestHeaders(used), ...(init.headers as Record<string, string> | undefined) } });
   if (response.status !== 401) return response;
   const fresh = await pageAuth.renew(used);
   if (fresh !== null) {
-    const again = await fetch(path, { headers: requestHeaders(fresh) });
+    const again = await fetch(path, { ...init, headers: { ...requestHeaders(fresh), ...(init.headers as Record<string, string> | undefined) } });
     if (again.status !== 401) return again;
     pageAuth.refused(fresh, await readProblem(again));
     return again;

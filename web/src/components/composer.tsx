@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { MicButton } from '../voice/mic-button.js';
 
 interface Props {
   answering: boolean;
@@ -92,6 +93,7 @@ export function Composer({ answering, disabled, onSend, onStop, draft }: Props) 
             }
           }}
         />
+        <MicButton disabled={disabled} onText={(spoken) => setText((current) => (current.trim() === '' ? spoken : `${current.trimEnd()} ${spoken}`))} />
         {answering ? (
           <button type="button" class="button stop" onClick={onStop} aria-label="Stop the answer (Esc)" title="Stop (Esc)">
             <span class="stop-icon" aria-hidden="true" /> Stop
