@@ -49,7 +49,7 @@ describe.runIf(hasChromium)('voice on the page, through the server\'s speech ser
         TTS_BASE_URL: audio.baseUrl,
         TTS_FORMAT: 'wav',
       },
-      ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${capture}`, '--autoplay-policy=no-user-gesture-required'],
+      ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${capture}`],
     );
   });
   afterAll(async () => {
@@ -157,10 +157,10 @@ describe.runIf(hasChromium)('voice on the page, with no speech service on the se
     const answer = events.events.find((event) => event.event_type === 'assistant_message')!.content;
     const expected = cutSentences(answer, 0, true).sentences.map(plainText).filter(Boolean);
     expect(expected.length).toBeGreaterThan(1);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken)).toStrictEqual(expected);
+    await expect.poll(() => page.evaluate<string[]>('window.__spoken')).toStrictEqual(expected);
     await page.keyboard.press('Escape');
     await page.locator('.read-aloud[data-state="idle"]').waitFor();
-    expect(await page.evaluate(() => speechSynthesis.speaking || speechSynthesis.pending)).toBe(false);
+    expect(await page.evaluate<boolean>('speechSynthesis.speaking || speechSynthesis.pending')).toBe(false);
   });
 
   it('uses the browser\'s own speech recognition for the microphone', async () => {
