@@ -75,8 +75,10 @@ describe('voice through OpenAI-compatible speech services', () => {
     it('takes the recording in a multipart `file` field too, as OpenAI\'s own API does, whatever name and type the client gave it', async () => {
       const recording = sineWav({ seconds: 1, sampleRate: 8000 });
       const form = new FormData();
-      form.append('model', 'ignored-by-parley');
+      // In the OpenAI SDK's order: the file, then the other fields.
       form.append('file', new Blob([recording], { type: 'application/pdf' }), 'notes.pdf');
+      form.append('model', 'ignored-by-parley');
+      form.append('response_format', 'verbose_json');
       script = [{ kind: 'transcript', text: 'From a form.' }];
       const answer = await callVoice(server.httpUrl, '/api/transcribe', { method: 'POST', body: form, token: await freshUser() });
       expect({ status: answer.status, json: answer.json }).toStrictEqual({ status: 200, json: { text: 'From a form.' } });
