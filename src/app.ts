@@ -34,6 +34,8 @@ import { TitleWriter } from './titles/title-writer.js';
 import { writeSessionTitle } from './llm/write-title.js';
 import { createSessionChanges } from './store/session-changes.js';
 import type { SessionNotice } from './cluster/session-notices.js';
+import { voiceRouteOptions } from './voice/voice-route-options.js';
+import { voiceRoutes } from './voice/voice-routes.js';
 import { webRoutes } from './http/web-routes.js';
 import { asyncApiRoute } from './http/asyncapi-route.js';
 import { websocketRoute } from './http/websocket-route.js';
@@ -284,7 +286,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
         description: 'Realtime conversational AI backend. The realtime protocol is a WebSocket at /ws/session/{session_id}, described as an AsyncAPI 3.0 document at [/asyncapi.json](/asyncapi.json).',
       },
       externalDocs: { description: 'The WebSocket protocol (AsyncAPI 3.0)', url: '/asyncapi.json' },
-      tags: [{ name: 'sessions' }, { name: 'chat' }, { name: 'operations' }, { name: 'web' }],
+      tags: [{ name: 'sessions' }, { name: 'chat' }, { name: 'voice' }, { name: 'operations' }, { name: 'web' }],
     },
     transform: jsonSchemaTransform,
   });
@@ -335,6 +337,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(deleteSessionRoute, { store, changes, announce, onDeleted: (sessionId) => titles.forget(sessionId) });
   await app.register(exportRoute, { store });
   await app.register(fileRoutes, { store, files: files.store, policy: files.policy });
+  await app.register(voiceRoutes, voiceRouteOptions(settings, sharedRedis));
   await app.register(healthRoutes, {
     databaseKind: database.kind,
     databaseTls: database.encrypted,

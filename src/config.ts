@@ -4,6 +4,7 @@ import { fileSettingsShape } from './files/file-settings.js';
 import { pageSettingsShape } from './http/page-settings.js';
 import { commaList, integer, optionalText } from './setting-values.js';
 import { toolNamePattern } from './tools/tool-name-filter.js';
+import { voiceSettingsShape } from './voice/voice-settings.js';
 
 const providerName = z.enum(['gemini', 'openai', 'offline']);
 
@@ -114,6 +115,7 @@ export const settingsSchema = z.object({
   ...authSettingsShape,
   ...pageSettingsShape,
   ...fileSettingsShape,
+  ...voiceSettingsShape,
 });
 
 function toolNamePatterns(value: string, context: z.RefinementCtx): string[] {
@@ -134,7 +136,7 @@ export class SettingsError extends Error {
 }
 
 /** Settings whose value is a credential: a refusal names them but never repeats the value. */
-const secretSettings = new Set(['API_TOKEN', 'AUTH_JWT_SECRET', 'GEMINI_API_KEY', 'OPENAI_API_KEY']);
+const secretSettings = new Set(['API_TOKEN', 'AUTH_JWT_SECRET', 'GEMINI_API_KEY', 'OPENAI_API_KEY', 'STT_API_KEY', 'TTS_API_KEY']);
 
 /** Parses the environment; a bad value throws one line naming the setting and what is allowed. */
 export function loadSettings(environment: Record<string, string | undefined> = process.env): Settings {

@@ -30,13 +30,13 @@ return wait
 
 /**
  * The WebSocket-upgrade buckets shared by every instance, one per client address under
- * `prefix` (REDIS_KEY_PREFIX), for connection-rate-limit.ts. A failing Redis rejects; the
+ * `prefix` (REDIS_KEY_PREFIX) and `name`, for connection-rate-limit.ts (and the voice routes' budget). A failing Redis rejects; the
  * hook lets the upgrade through.
  */
-export function createRedisTokenBuckets(redis: Redis, prefix: string, capacity: number): { take(key: string): Promise<number> } {
+export function createRedisTokenBuckets(redis: Redis, prefix: string, capacity: number, name = 'connections'): { take(key: string): Promise<number> } {
   return {
     async take(key) {
-      return Number(await takeScript(redis, [`${prefix}connections:${key}`], [capacity]));
+      return Number(await takeScript(redis, [`${prefix}${name}:${key}`], [capacity]));
     },
   };
 }

@@ -45,6 +45,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, { ver
       health: '/health',
       metrics: '/metrics',
       sessions: '/api/sessions',
+      voice: '/api/voice',
       web_page: existsSync(indexPath) ? '/' : 'not built: run npm run build:web',
       auth,
     };

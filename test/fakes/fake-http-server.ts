@@ -10,6 +10,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The JSON body as parsed (undefined when it was not JSON); each fake reads it as its API's request. */
   body: unknown;
+  /** The body's bytes as they came (multipart, audio). */
+  rawBody: Buffer;
   /** True when the client closed the connection before the answer was complete (a cancel). */
   abortedByClient: boolean;
   /** True when the server finished writing its answer. */
@@ -73,12 +75,13 @@ export class FakeHttpServer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const rawBody = Buffer.concat(chunks);
     const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
       url: request.url ?? '/',
       headers: request.headers,
-      body: parseJson(text),
+      body: parseJson(rawBody.toString('utf8')),
+      rawBody,
       abortedByClient: false,
       completed: false,
       brokenByServer: false,

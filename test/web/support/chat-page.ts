@@ -22,11 +22,11 @@ export class ChatPageFixture {
 
   private constructor(readonly server: RunningServer, readonly browser: Browser) {}
 
-  static async start(settings: Record<string, string> = {}): Promise<ChatPageFixture> {
+  static async start(settings: Record<string, string> = {}, chromiumArgs: readonly string[] = []): Promise<ChatPageFixture> {
     await buildWebPage();
     const server = await startServer({ OFFLINE_TOKEN_DELAY_MS: '2', ...settings });
     try {
-      return new ChatPageFixture(server, await launchChromium());
+      return new ChatPageFixture(server, await launchChromium(chromiumArgs));
     } catch (error) {
       await server.close();
       throw error;
@@ -41,10 +41,13 @@ export class ChatPageFixture {
       colorScheme?: 'light' | 'dark';
       reducedMotion?: 'reduce';
       until?: string;
+      /** Runs in the page before its own scripts (to watch or take away a browser API). */
+      initScript?: string;
     } = {},
   ): Promise<Page> {
     const context = await this.browser.newContext({ viewport: options.viewport ?? desktop, colorScheme: options.colorScheme ?? 'light', ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}) });
     this.#contexts.push(context);
+    if (options.initScript !== undefined) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     page.on('request', (request) => this.requests.push(request.url()));
     page.on('websocket', (socket) => this.sockets.push(socket.url()));

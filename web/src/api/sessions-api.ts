@@ -53,8 +53,9 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 /**
- * A request (a GET unless `init` says otherwise) with the page's token as a Bearer header. A 401 is tried once more with a renewed
- * token (a refreshed Supabase session); failing that, the page asks for a sign-in.
+ * A request (a GET unless `init` says otherwise) with the page's token as a Bearer header. A
+ * 401 is tried once more with a renewed token (a refreshed Supabase session); failing that,
+ * the page asks for a sign-in.
  */
 export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const used = pageAuth.token();

@@ -4,6 +4,7 @@ import { readyAttachments, uploadsInProgress, type PendingUpload } from '../atta
 import { loadAttachmentsUi, useAttachmentsUi } from '../attachments/use-attachments-ui.js';
 import { randomId } from '../../../client/src/index.js';
 import { PaperclipIcon } from './file-icons.js';
+import { MicButton } from '../voice/mic-button.js';
 
 interface Props {
   answering: boolean;
@@ -183,6 +184,7 @@ export function Composer({ answering, disabled, onSend, onStop, draft, sessionId
             }
           }}
         />
+        <MicButton disabled={disabled} onText={(spoken) => setText((current) => (current.trim() === '' ? spoken : `${current.trimEnd()} ${spoken}`))} />
         {answering ? (
           <button type="button" class="button stop" onClick={onStop} aria-label="Stop the answer (Esc)" title="Stop (Esc)">
             <span class="stop-icon" aria-hidden="true" /> Stop

@@ -2,6 +2,7 @@ import { Component } from 'preact';
 import { UserAttachments } from './user-attachments.js';
 import type { ChatTurn } from '../state/chat-state.js';
 import { errorWords } from '../text/error-words.js';
+import { ReadAloud } from '../voice/read-aloud.js';
 import { formatDuration, plural } from '../text/format.js';
 import { MarkdownView } from './markdown-view.js';
 import { ToolCard } from './tool-card.js';
@@ -50,6 +51,7 @@ export class TurnView extends Component<Props> {
             )}
             {waiting ? <div class="thinking" aria-label="Parley is thinking"><span /><span /><span /></div> : null}
             {streaming && turn.parts.at(-1)?.kind === 'tool' ? <div class="thinking" aria-hidden="true"><span /><span /><span /></div> : null}
+            <ReadAloud turn={turn} />
             {turn.error ? (
               <p class="turn-problem" role="alert">
                 {errorWords(turn.error.code, turn.error.retryAfterS)}
