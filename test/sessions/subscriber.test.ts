@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WebSocket } from 'ws';
 import { Subscriber } from '../../src/sessions/subscriber.js';
 
 /** The four things a Subscriber reads or calls on a socket; the buffer level is the test's to set. */
@@ -26,7 +25,7 @@ const limits = { softBytes: 1_000, hardBytes: 10_000 };
 function setUp() {
   const socket = new FakeSocket();
   const slow: Subscriber[] = [];
-  const subscriber = new Subscriber(socket as unknown as WebSocket, limits, (which) => slow.push(which));
+  const subscriber = new Subscriber(socket, limits, (which) => slow.push(which));
   const token = (seq: number, content: string) =>
     subscriber.sendToken(seq, content, JSON.stringify({ type: 'token', seq, content }));
   return { socket, subscriber, slow, token };
