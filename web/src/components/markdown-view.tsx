@@ -5,6 +5,9 @@ import { MarkdownBlocks } from '../markdown/markdown-blocks.js';
 import { renderTokens } from '../markdown/render-markdown.js';
 import '../markdown/markdown.css';
 
+/** While an answer streams, its end is rendered at most this often: about ten times a second. */
+const streamingPaintMs = 100;
+
 interface Props {
   text: string;
   /** Shows a caret after the last word while the answer is being written. */
@@ -13,7 +16,9 @@ interface Props {
 
 /**
  * Sanitized markdown, one element per block. While an answer streams, finished blocks are
- * rendered once and kept; each frame renders only the block still being written.
+ * rendered once and kept, and only the block still being written is rendered again, at most
+ * every 100 ms: parsing, sanitizing and laying out each frame kept the page from answering
+ * the keyboard on a slow phone.
  */
 export class MarkdownView extends Component<Props> {
   readonly #root = createRef<HTMLDivElement>();
@@ -21,6 +26,8 @@ export class MarkdownView extends Component<Props> {
   #tail: HTMLElement | null = null;
   #tailHtml = '';
   #stopListening: (() => void) | undefined;
+  #lastPaintAt = Number.NEGATIVE_INFINITY;
+  #paintTimer: ReturnType<typeof setTimeout> | undefined;
 
   override shouldComponentUpdate(next: Props): boolean {
     return next.text !== this.props.text || next.streaming !== this.props.streaming;
@@ -37,11 +44,19 @@ export class MarkdownView extends Component<Props> {
   }
 
   override componentDidUpdate(): void {
-    this.#paint();
+    if (!this.props.streaming) {
+      this.#paint();
+      return;
+    }
+    if (this.#paintTimer !== undefined) return;
+    const wait = this.#lastPaintAt + streamingPaintMs - performance.now();
+    if (wait <= 0) this.#paint();
+    else this.#paintTimer = setTimeout(() => this.#paint(), wait);
   }
 
   override componentWillUnmount(): void {
     this.#stopListening?.();
+    clearTimeout(this.#paintTimer);
   }
 
   override render({ streaming }: Props) {
@@ -50,6 +65,9 @@ export class MarkdownView extends Component<Props> {
   }
 
   #paint(): void {
+    clearTimeout(this.#paintTimer);
+    this.#paintTimer = undefined;
+    this.#lastPaintAt = performance.now();
     const root = this.#root.current;
     if (!root) return;
     const update = this.#blocks.update(this.props.text);

@@ -30,6 +30,9 @@ export const markdownParser = new Marked(mathExtension, {
     table(token) {
       return `<div class="table-scroll" tabindex="0">${Renderer.prototype.table.call(this, token)}</div>\n`;
     },
+    listitem(item) {
+      return item.task ? `<li class="task-item">${this.parser.parse(item.tokens)}</li>\n` : false;
+    },
     checkbox({ checked }) {
       return `<input type="checkbox" disabled${checked ? ' checked' : ''} aria-label="${checked ? 'Done' : 'Not done'}"> `;
     },

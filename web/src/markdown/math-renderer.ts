@@ -35,6 +35,7 @@ export function renderMathIn(root: Element): void {
     if (source.length > maxFormulaChars) continue;
     try {
       katex.render(source, element as HTMLElement, { ...katexOptions, displayMode: element.classList.contains('math-display') });
+      element.classList.add('math-typeset');
     } catch (error) {
       // KaTeX's own error display writes an inline style, which the page's CSP refuses.
       element.textContent = source;
