@@ -42,7 +42,7 @@ describe.runIf(hasChromium)('the sanitizing markdown renderer', () => {
     expect(await render('```\nplain\n```')).toBe('<div class="code-block"><div class="code-head"></div><pre tabindex="0"><code>plain\n</code></pre></div>\n');
     expect(await render('- one\n- **two**')).toBe('<ul>\n<li>one</li>\n<li><strong>two</strong></li>\n</ul>\n');
     expect(await render('- [x] done\n- [ ] to do')).toBe(
-      '<ul>\n<li><input type="checkbox" disabled="" checked="" aria-label="Done"> done</li>\n<li><input type="checkbox" disabled="" aria-label="Not done"> to do</li>\n</ul>\n',
+      '<ul>\n<li class="task-item"><input type="checkbox" disabled="" checked="" aria-label="Done"> done</li>\n<li class="task-item"><input type="checkbox" disabled="" aria-label="Not done"> to do</li>\n</ul>\n',
     );
     expect(await render('| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |')).toBe(
       '<div class="table-scroll" tabindex="0"><table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="center">b</th>\n<th align="right">c</th>\n</tr>\n</thead>\n' +
@@ -71,7 +71,7 @@ describe.runIf(hasChromium)('the sanitizing markdown renderer', () => {
     expect(await render('<input type="text" value="password?"><input type="checkbox" onclick="alert(1)" name="x" form="f" formaction="/steal">')).toBe('<p><input type="checkbox" disabled=""></p>\n');
     expect(await render('<input type="image" src="https://tracker.example/p.gif"><input type="submit"><button>Pay</button>')).toBe('<p>Pay</p>\n');
     expect(await render('- [x] <input type="checkbox" checked autofocus>')).toBe(
-      '<ul>\n<li><input type="checkbox" disabled="" checked="" aria-label="Done"> <input type="checkbox" checked="" disabled=""></li>\n</ul>\n',
+      '<ul>\n<li class="task-item"><input type="checkbox" disabled="" checked="" aria-label="Done"> <input type="checkbox" checked="" disabled=""></li>\n</ul>\n',
     );
   });
 

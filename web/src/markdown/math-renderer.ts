@@ -11,9 +11,13 @@ const maxFormulaChars = 4_000;
  */
 const katexOptions: KatexOptions = { throwOnError: true, trust: false, strict: 'ignore', maxSize: 50, maxExpand: 500, output: 'htmlAndMathml' };
 
+/** Typeset formulas by source, copied rather than typeset again when the end of a streaming answer is rendered anew. */
+const typesetCacheSize = 300;
+
 let katex: Katex | undefined;
 let loading: Promise<Katex | undefined> | undefined;
 const rendered = new WeakSet<Element>();
+const typeset = new Map<string, Element>();
 
 /**
  * Typesets the math placeholders under `root` (their text is the TeX source, left as it is
@@ -33,8 +37,17 @@ export function renderMathIn(root: Element): void {
     rendered.add(element);
     const source = element.textContent ?? '';
     if (source.length > maxFormulaChars) continue;
+    const displayMode = element.classList.contains('math-display');
+    const key = `${displayMode ? 'display' : 'inline'}:${source}`;
+    const cached = typeset.get(key);
     try {
-      katex.render(source, element as HTMLElement, { ...katexOptions, displayMode: element.classList.contains('math-display') });
+      if (cached) {
+        element.replaceChildren(...cached.cloneNode(true).childNodes);
+      } else {
+        katex.render(source, element as HTMLElement, { ...katexOptions, displayMode });
+        if (typeset.size >= typesetCacheSize) typeset.clear();
+        typeset.set(key, element.cloneNode(true) as Element);
+      }
       element.classList.add('math-typeset');
     } catch (error) {
       // KaTeX's own error display writes an inline style, which the page's CSP refuses.

@@ -3,7 +3,7 @@ const allowedByTag: Record<string, readonly RegExp[]> = {
   CODE: [/^hljs$/, /^language-[a-z0-9][a-z0-9+#._-]{0,31}$/i],
   // highlight.js marks tokens with `hljs-<scope>` and sub-scopes with a trailing underscore.
   SPAN: [/^hljs-[a-z-]{1,40}$/, /^[a-z]{1,40}_+$/, /^language-[a-z0-9][a-z0-9+#._-]{0,31}$/i, /^math-(inline|display)$/, /^code-language$/],
-  DIV: [/^code-(block|head)$/, /^math-display$/, /^table-scroll$/],
+  DIV: [/^markdown-block$/, /^code-(block|head)$/, /^math-display$/, /^table-scroll$/],
   LI: [/^task-item$/],
 };
 

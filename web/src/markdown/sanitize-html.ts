@@ -37,3 +37,8 @@ const config = {
 export function sanitizeHtml(html: string): string {
   return purifier.sanitize(html, config);
 }
+
+/** The same, as nodes ready to insert: no second parse of the sanitized text. */
+export function sanitizeToFragment(html: string): DocumentFragment {
+  return purifier.sanitize(html, { ...config, RETURN_DOM_FRAGMENT: true });
+}
