@@ -25,6 +25,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: true,
+    // The page's CSP allows fonts from 'self' only: KaTeX's small fonts stay files, not data: URLs.
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
   },
   server: {
     // `npx vite --config web/vite.config.ts` against a server running on the default port.

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ChatTurn, OlderTurns } from '../state/chat-state.js';
 import { TurnView } from './turn-view.js';
 import type { ComponentChildren } from 'preact';
@@ -44,6 +44,19 @@ export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, ch
     // Nothing to scroll yet: no scroll event would ever ask for the older turns.
     if (olderTurns === 'more' && element.scrollHeight <= element.clientHeight) onLoadOlder();
   });
+
+  // Answers also grow between renders (a paced streaming answer, math and code typeset once
+  // their code has loaded): a reader at the bottom stays there.
+  useEffect(() => {
+    const element = scroller.current;
+    const column = element?.firstElementChild;
+    if (!element || !column) return;
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(column);
+    return () => observer.disconnect();
+  }, []);
 
   return (
     <div

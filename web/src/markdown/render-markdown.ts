@@ -1,44 +1,23 @@
-import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
-
-const marked = new Marked({
-  gfm: true,
-  breaks: true,
-  async: false,
-  renderer: {
-    // Images in an answer would fetch from anywhere the model names (a tracking pixel):
-    // shown as a link the user can choose to open instead.
-    image({ href, text }) {
-      return `<a href="${escapeAttribute(href)}">${escapeText(text || href)}</a>`;
-    },
-  },
-});
-
-const purifier = DOMPurify(window);
-purifier.addHook('afterSanitizeAttributes', (node) => {
-  if (node.tagName === 'A') {
-    node.setAttribute('target', '_blank');
-    node.setAttribute('rel', 'noopener noreferrer nofollow');
-  }
-});
+import type { Token } from 'marked';
+import { markdownParser } from './markdown-parser.js';
+import { sanitizeHtml, sanitizeToFragment } from './sanitize-html.js';
 
 /**
  * Markdown to HTML that is safe to insert: marked does not sanitize, so every result goes
- * through DOMPurify, which drops scripts, event handlers, javascript: links, styles and forms.
+ * through DOMPurify.
  */
 export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string;
-  return purifier.sanitize(html, {
-    USE_PROFILES: { html: true },
-    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'img', 'video', 'audio', 'source', 'picture', 'iframe', 'object', 'embed', 'svg', 'math'],
-    FORBID_ATTR: ['style', 'class', 'id'],
-  });
+  return sanitizeHtml(markdownParser.parse(markdown) as string);
 }
 
-function escapeText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttribute(value: string): string {
-  return escapeText(value).replace(/"/g, '&quot;');
+/**
+ * Groups of block tokens already lexed (markdown-blocks.ts), each as one sanitized
+ * `.markdown-block` element, sanitized in one pass.
+ */
+export function renderBlocks(groups: Token[][]): Element[] {
+  const wrap = (tokens: Token[]) => `<div class="markdown-block">${markdownParser.parser(tokens)}</div>`;
+  const blocks = [...sanitizeToFragment(groups.map(wrap).join('')).children];
+  if (blocks.length === groups.length && blocks.every((block) => block.className === 'markdown-block')) return blocks;
+  // Raw HTML in the answer left a tag open (or closed one of ours): each block on its own, then.
+  return groups.map((tokens) => sanitizeToFragment(wrap(tokens)).firstElementChild ?? document.createElement('div'));
 }
