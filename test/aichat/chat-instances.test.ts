@@ -1,31 +1,22 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
-import { startServer, type RunningServer } from '../support/start-server.js';
+import type { RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
-import { createTestRedis, describeWithRedis, type TestRedis } from '../support/test-redis.js';
+import { describeWithRedis } from '../support/test-redis.js';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances.js';
 import { chatTransport, finalMessage, send, textOf, userMessage } from './support/chat-client.js';
 import { chatScript, countingText } from './support/chat-script.js';
 
-const postgres = serverDatabaseVariants.find((variant) => variant.kind === 'postgres');
-
 describeWithRedis('AI SDK chat apps across two instances (REDIS_URL)', () => {
-  let redis: TestRedis;
-  let database: ServerDatabase;
+  let instances: TwoInstances;
   let a: RunningServer;
   let b: RunningServer;
 
   beforeAll(async () => {
-    if (!postgres) throw new Error('TEST_DATABASE_URL is needed');
-    redis = await createTestRedis();
-    database = await postgres.create();
-    const settings = { ...database.settings, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, FINALIZE_GRACE_MS: '60000' };
-    a = await startServer(settings, { runner: chatScript });
-    b = await startServer(settings, { runner: chatScript });
+    instances = await startTwoInstances({ runner: chatScript });
+    ({ a, b } = instances);
   });
   afterAll(async () => {
-    await Promise.allSettled([a?.close(), b?.close()]);
-    await database?.dispose();
-    await redis?.dispose();
+    await instances?.close();
   });
 
   it('runs a chat message sent to the instance that does not run the session, and resumes its stream there', async () => {

@@ -1,29 +1,20 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
-import { startServer, type RunningServer } from '../support/start-server.js';
+import type { RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
-import { createTestRedis, describeWithRedis, type TestRedis } from '../support/test-redis.js';
-
-const postgres = serverDatabaseVariants.find((variant) => variant.kind === 'postgres');
+import { describeWithRedis } from '../support/test-redis.js';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances.js';
 
 describeWithRedis('two instances in one process, sharing PostgreSQL and Redis', () => {
-  let redis: TestRedis;
-  let database: ServerDatabase;
+  let instances: TwoInstances;
   let a: RunningServer;
   let b: RunningServer;
 
   beforeAll(async () => {
-    if (!postgres) throw new Error('TEST_DATABASE_URL is needed');
-    redis = await createTestRedis();
-    database = await postgres.create();
-    const settings = { ...database.settings, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, FINALIZE_GRACE_MS: '60000' };
-    a = await startServer(settings);
-    b = await startServer(settings);
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
   afterAll(async () => {
-    await Promise.allSettled([a?.close(), b?.close()]);
-    await database?.dispose();
-    await redis?.dispose();
+    await instances?.close();
   });
 
   it('gives sockets of one session on two instances the same frames, whichever instance the message reaches', async () => {

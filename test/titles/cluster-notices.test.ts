@@ -1,30 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
-import { startServer, type RunningServer } from '../support/start-server.js';
+import type { RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
-import { createTestRedis, describeWithRedis, type TestRedis } from '../support/test-redis.js';
-
-const postgres = serverDatabaseVariants.find((variant) => variant.kind === 'postgres');
+import { describeWithRedis } from '../support/test-redis.js';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances.js';
 
 describeWithRedis('titles and deletions reach the sockets on every instance', () => {
-  let redis: TestRedis;
-  let database: ServerDatabase;
+  let instances: TwoInstances;
   let a: RunningServer;
   let b: RunningServer;
 
   beforeAll(async () => {
-    if (!postgres) throw new Error('TEST_DATABASE_URL is needed');
-    redis = await createTestRedis();
-    database = await postgres.create();
-    const settings = { ...database.settings, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, FINALIZE_GRACE_MS: '60000' };
-    a = await startServer(settings);
-    b = await startServer(settings);
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
   afterAll(async () => {
-    await Promise.allSettled([a?.close(), b?.close()]);
-    await database?.dispose();
-    await redis?.dispose();
+    await instances?.close();
   });
 
   it('tells both instances of the title the owner wrote, of a rename on the other, and of a deletion, which closes every socket', async () => {
@@ -42,6 +33,7 @@ describeWithRedis('titles and deletions reach the sockets on every instance', ()
       expect(client.frames.at(-1)).toMatchObject({ type: 'error', code: 'session_deleted' });
     }
     await eventually(() => a.app.parley.hub.get('spread') === undefined && b.app.parley.hub.get('spread') === undefined);
+    const { redis } = instances;
     expect(await redis.client.exists(`${redis.prefix}turn:spread`)).toBe(0);
     expect(await a.app.parley.store.getSession('spread')).toBeNull();
 
