@@ -1,6 +1,6 @@
 import type { HistoryItem } from '../protocol/index.js';
 import { cutText } from '../text/cut-text.js';
-import { estimateItemTokens, estimateTokens, tokensForCharacters } from './estimate-tokens.js';
+import { estimateItemTokens, tokensForCharacters } from './estimate-tokens.js';
 
 export interface BudgetedHistory {
   /** The newest turns that fit, whole. */
@@ -88,12 +88,15 @@ function turnTokens(turn: readonly HistoryItem[]): number {
 
 /** One line per message of the left-out turns, newest kept when even these do not fit. */
 function condense(turns: HistoryItem[][], budgetTokens: number, olderOmitted: boolean): string {
-  const lines = turns.flatMap(linesOf);
+  const all = turns.flatMap(linesOf);
+  // The joined text's length, kept as lines leave the front (a join per line was quadratic).
+  let characters = all.reduce((sum, line) => sum + line.length, 0) + all.length - 1;
   let omitted = 0;
-  while (lines.length > 1 && estimateTokens(lines.join('\n')) > budgetTokens) {
-    lines.shift();
+  while (all.length - omitted > 1 && tokensForCharacters(characters) > budgetTokens) {
+    characters -= all[omitted]!.length + 1;
     omitted += 1;
   }
+  const lines = all.slice(omitted);
   const header = olderOmitted
     ? 'Earlier in this conversation (older turns, condensed; the oldest left out):'
     : `Earlier in this conversation (${turns.length} older turn${turns.length === 1 ? '' : 's'}, condensed${omitted > 0 ? `; ${omitted} line${omitted === 1 ? '' : 's'} left out` : ''}):`;

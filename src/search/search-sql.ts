@@ -13,7 +13,8 @@ const ownedBy = (parameter: number) => `($${parameter}::text IS NULL OR s.user_i
 /**
  * Messages and titles matching `$1` (websearch syntax), best first: ts_rank_cd normalized by
  * the log of the text's length, so a short message that is about the words outranks a long
- * one that mentions them. A title hit points at the session's first event.
+ * one that mentions them. A title hit points at the session's first event, and only stands
+ * for sessions none of whose messages matched: a generated title repeats the first message.
  */
 export const fullTextHitsSql = `WITH query AS (SELECT websearch_to_tsquery('${textSearchConfig}', $1) AS q)
   SELECT * FROM (
@@ -26,6 +27,7 @@ export const fullTextHitsSql = `WITH query AS (SELECT websearch_to_tsquery('${te
            'title', s.start_time, s.title, NULL, ts_rank_cd(s.title_search_vector, query.q, 1)
     FROM query, sessions s
     WHERE s.title_search_vector @@ query.q AND ${ownedBy(2)}
+      AND NOT EXISTS (SELECT 1 FROM session_events m WHERE m.session_id = s.session_id AND m.search_vector @@ query.q)
   ) AS hits
   ORDER BY rank DESC, created_at DESC, session_id, seq
   LIMIT $3`;

@@ -1,4 +1,4 @@
-import { toSessionRow } from './session-store.js';
+import { sessionColumns, toSessionRow } from './session-store.js';
 import type { Database, SessionRow } from './types.js';
 
 /** What changes about a session after its conversation: its title, or the session itself, deleted. */
@@ -21,7 +21,7 @@ export interface SessionChanges {
 export function createSessionChanges(database: Pick<Database, 'query'>): SessionChanges {
   return {
     async rename(sessionId, title) {
-      const rows = await database.query(`UPDATE sessions SET title = $2 WHERE session_id = $1 RETURNING *`, [sessionId, title]);
+      const rows = await database.query(`UPDATE sessions SET title = $2 WHERE session_id = $1 RETURNING ${sessionColumns}`, [sessionId, title]);
       return rows[0] ? toSessionRow(rows[0]) : null;
     },
 

@@ -13,6 +13,13 @@ import type { Database, EventPage, SessionPage, SessionRow, SessionStore, Stored
  * against 0.36 ms as a probe). The ordinality keeps the batch's order (ids follow it) with
  * no sort.
  */
+/**
+ * The columns a SessionRow and a StoredEvent are read from, named: `*` would also carry the
+ * search vectors (migration 005) through the driver, many times the text's size.
+ */
+export const sessionColumns = 'session_id, user_id, start_time, end_time, is_active, summary, title, metadata, created_at, updated_at';
+const eventColumns = 'id, session_id, event_type, content, metadata, seq, created_at';
+
 export const appendEventsSql = `INSERT INTO session_events (session_id, event_type, content, metadata, seq)
   SELECT item.value->>'session_id', item.value->>'event_type', item.value->>'content',
          COALESCE(item.value->'metadata', '{}'::jsonb), (item.value->>'seq')::int8
@@ -110,7 +117,7 @@ export function createSessionStore(database: Database): SessionStore {
            end_time = NULL,
            finalize_due_at = NULL,
            user_id = COALESCE(sessions.user_id, EXCLUDED.user_id)
-         RETURNING *, (xmax = 0) AS created`,
+         RETURNING ${sessionColumns}, (xmax = 0) AS created`,
         [sessionId, userId],
       );
       const row = firstRow(rows, 'openSession');
@@ -118,7 +125,7 @@ export function createSessionStore(database: Database): SessionStore {
     },
 
     async getSession(sessionId) {
-      const rows = await database.query(`SELECT * FROM sessions WHERE session_id = $1`, [sessionId]);
+      const rows = await database.query(`SELECT ${sessionColumns} FROM sessions WHERE session_id = $1`, [sessionId]);
       return rows[0] ? toSessionRow(rows[0]) : null;
     },
 
@@ -138,7 +145,7 @@ export function createSessionStore(database: Database): SessionStore {
       params.push(pageSize + 1);
       // The cursor keeps start_time to the microsecond: a millisecond Date would skip rows.
       const rows = await database.query(
-        `SELECT *, to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+        `SELECT ${sessionColumns}, to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
          FROM sessions
          ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
          ORDER BY start_time DESC, session_id DESC
@@ -154,7 +161,7 @@ export function createSessionStore(database: Database): SessionStore {
 
     async loadEvents(sessionId) {
       const rows = await database.query(
-        `SELECT * FROM session_events WHERE session_id = $1 ORDER BY seq, id`,
+        `SELECT ${eventColumns} FROM session_events WHERE session_id = $1 ORDER BY seq, id`,
         [sessionId],
       );
       return rows.map(toStoredEvent);
@@ -173,7 +180,7 @@ export function createSessionStore(database: Database): SessionStore {
       params.push(pageSize + 1);
       const older = from?.older === true;
       const rows = await database.query(
-        `SELECT * FROM session_events WHERE session_id = $1 ${bound}
+        `SELECT ${eventColumns} FROM session_events WHERE session_id = $1 ${bound}
          ORDER BY ${older ? 'seq DESC, id DESC' : 'seq, id'} LIMIT $${params.length}`,
         params,
       );
@@ -263,7 +270,7 @@ export function createSessionStore(database: Database): SessionStore {
            LIMIT $2
            FOR UPDATE SKIP LOCKED
          )
-         RETURNING *`,
+         RETURNING ${sessionColumns}`,
         [now.toISOString(), limit],
       );
       return rows.map(toSessionRow);
@@ -279,7 +286,7 @@ export function createSessionStore(database: Database): SessionStore {
            LIMIT $1
            FOR UPDATE SKIP LOCKED
          )
-         RETURNING *`,
+         RETURNING ${sessionColumns}`,
         [limit],
       );
       return rows.map(toSessionRow);

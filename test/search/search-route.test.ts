@@ -29,6 +29,7 @@ describe.each(serverDatabaseVariants)('GET /api/search on $kind', (variant) => {
     for (const owner of ['alice', 'bob']) {
       const client = await TestClient.connect(server.wsUrl, `${owner}-zeppelins`, { access_token: tokens[owner]! });
       await client.ask(`${owner} wonders how zeppelins float`);
+      await client.waitFor('title');
       await client.close();
     }
   });
@@ -50,7 +51,7 @@ describe.each(serverDatabaseVariants)('GET /api/search on $kind', (variant) => {
     expect([response.statusCode, response.json<{ code: string }>().code]).toStrictEqual([401, 'unauthorized']);
   });
 
-  it('names the session and seq of the message, with its words marked', async () => {
+  it('names the session and seq of the message, with its words marked, once even where the title repeats them', async () => {
     const response = await search('q=zeppelin+float', tokens.alice);
     expect(response.json()).toStrictEqual({
       hits: [
@@ -58,7 +59,7 @@ describe.each(serverDatabaseVariants)('GET /api/search on $kind', (variant) => {
           session_id: 'alice-zeppelins',
           seq: 1,
           event_type: 'user_message',
-          title: null,
+          title: 'Alice wonders how zeppelins float',
           created_at: expect.any(String) as unknown,
           snippet: 'alice wonders how <mark>zeppelins</mark> <mark>float</mark>',
         },

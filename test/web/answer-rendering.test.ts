@@ -153,7 +153,7 @@ describe.runIf(hasChromium)('answers with code, math, task lists and tables', ()
     const answer = await ask(page, questions.attacks, 0);
     await answer.locator('.math-inline.math-typeset').first().waitFor();
 
-    expect(await answer.locator('img, [onerror], [onclick], button:not(.code-copy), input:not([type="checkbox"])').count()).toBe(0);
+    expect(await answer.locator('.markdown').locator('img, [onerror], [onclick], button:not(.code-copy), input:not([type="checkbox"])').count()).toBe(0);
     expect(await answer.locator('code').getAttribute('class')).toBeNull();
     expect(await answer.locator('.code-language').count()).toBe(0);
     // KaTeX without trust shows \href and \url as unsupported commands, never as links.

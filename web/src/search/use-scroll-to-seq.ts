@@ -33,6 +33,9 @@ export function useScrollToSeq(controller: ChatController, state: ChatState, tar
       const turn = document.querySelector<HTMLElement>(`article.turn[data-seq="${found}"]`);
       if (!turn) return;
       turn.scrollIntoView({ block: 'center' });
+      // The browser's own scroll event comes a frame later; the log's resize observer, which
+      // keeps a reader at the bottom there, runs in this one and would scroll the hit away.
+      turn.closest('.chat-log')?.dispatchEvent(new Event('scroll'));
       turn.classList.add('search-target');
       setTimeout(() => turn.classList.remove('search-target'), markedMs);
     });

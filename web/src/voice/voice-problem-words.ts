@@ -4,9 +4,6 @@ import { errorWords } from '../text/error-words.js';
 const words: Record<string, string> = {
   too_large: 'The recording is too long. Keep it shorter.',
   unsupported_audio: 'This browser recorded a kind of audio the server does not take.',
-  voice_unavailable: 'The server no longer offers this. Reload the page.',
-  voice_timeout: 'The speech service took too long. Try again.',
-  voice_error: 'The speech service failed. Try again.',
   rate_limited: 'Too many voice requests in a short time. Wait a moment, then try again.',
 };
 
