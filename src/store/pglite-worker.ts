@@ -14,7 +14,7 @@ import { preparedQueries, type PreparedQuery } from './pglite-prepared.js';
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread');
 
-const { dataDir } = workerData as PgliteWorkerData;
+const { dataDir, fromDump } = workerData as PgliteWorkerData;
 
 /**
  * PGlite decodes each text value with a default TextDecoder, which drops a leading U+FEFF:
@@ -88,6 +88,10 @@ async function handle(pglite: PGlite, prepared: PreparedQuery, request: PgliteRe
       await open.ended;
       return { id: request.id, rows: [] };
     }
+    case 'dump': {
+      const tarball = await pglite.dumpDataDir('none');
+      return { id: request.id, dump: new Uint8Array(await tarball.arrayBuffer()) };
+    }
     case 'close':
       if (!pglite.closed) await pglite.close();
       return { id: request.id, rows: [] };
@@ -95,7 +99,11 @@ async function handle(pglite: PGlite, prepared: PreparedQuery, request: PgliteRe
 }
 
 try {
-  const pglite = await PGlite.create(dataDir, { ...pgliteOptions, parsers: { [types.INT8]: (value: string) => Number(value) } });
+  const pglite = await PGlite.create(dataDir, {
+    ...pgliteOptions,
+    parsers: { [types.INT8]: (value: string) => Number(value) },
+    ...(fromDump === undefined ? {} : { loadDataDir: new Blob([fromDump]) }),
+  });
   const prepared = preparedQueries(pglite);
   port.on('message', (request: PgliteRequest) => {
     handle(pglite, prepared, request).then(reply, (error: unknown) => reply({ id: request.id, error: describeError(error) }));

@@ -49,7 +49,8 @@ async function cluster(redisUrl: string): Promise<{ a: Instance; b: Instance }> 
   return { a, b };
 }
 
-const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session');
+/** The numbered frames of the conversation: not the `session` frame, nor `title` notices, which come when they are written. */
+const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session' && frame.type !== 'title');
 const lastSeq = (client: TestClient): number => Math.max(...client.frames.map((frame) => ('seq' in frame ? (frame.seq ?? 0) : 0)));
 
 afterEach(async () => {

@@ -18,7 +18,8 @@ interface Instance {
   httpUrl: string;
 }
 
-const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session');
+/** The numbered frames of the conversation: not the `session` frame, nor `title` notices, which come when they are written. */
+const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session' && frame.type !== 'title');
 const seqOf = (frame: ServerFrame): number => ('seq' in frame ? (frame.seq ?? -1) : -1);
 
 async function startInstance(environment: Record<string, string>): Promise<Instance> {
@@ -90,6 +91,8 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     expect(numbers).toStrictEqual([...numbers].sort((x, y) => x - y));
     expect(new Set(numbers).size).toBe(numbers.length);
     expect(TestClient.text(withoutSession(onA))).toContain('42');
+    const titles = await Promise.all([onA, onB, onC].map((client) => client.waitFor('title')));
+    expect(new Set(titles.map((frame) => frame.title))).toStrictEqual(new Set(['Tell me about yourself']));
     expect(await metric(a, 'parley_forwarded_messages_total')).toBe(0);
     expect((await metric(b, 'parley_forwarded_messages_total')) + (await metric(c, 'parley_forwarded_messages_total'))).toBe(2);
     for (const client of [onA, onB, onC]) client.socket.close();

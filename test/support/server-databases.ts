@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { inject } from 'vitest';
+import './pglite-template.js';
 
 /**
  * Where a whole server keeps its data in a test: PGlite in a temporary directory (so a
- * restarted server finds it again), and a PostgreSQL schema of its own when
+ * restarted server finds it again), copied from the run's migrated one (global-setup.ts), and a PostgreSQL schema of its own when
  * TEST_DATABASE_URL is set (required in CI, as for the store suites).
  */
 export interface ServerDatabase {
@@ -24,6 +26,9 @@ const pglite: ServerDatabaseVariant = {
   kind: 'pglite',
   async create() {
     const dataDir = await mkdtemp(join(tmpdir(), 'parley-server-'));
+    // A copy of the run's migrated directory: the server under test opens it as its own.
+    const template = inject('pgliteDataDirTemplate');
+    if (template) await cp(template, dataDir, { recursive: true });
     return { settings: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
   },
 };

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadSettings } from '../../src/config.js';
+import { openTemplateDatabase } from './pglite-template.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -13,7 +14,8 @@ export interface RunningServer {
 }
 
 /**
- * The whole server on an ephemeral port with in-memory PGlite and the offline model.
+ * The whole server on an ephemeral port with in-memory PGlite (from the run's migrated
+ * template, test/support/pglite-template.ts) and the offline model.
  * Settings come only from `overrides`, never from the developer's environment.
  */
 export async function startServer(overrides: Record<string, string> = {}, options: BuildOptions = {}): Promise<RunningServer> {
@@ -26,7 +28,8 @@ export async function startServer(overrides: Record<string, string> = {}, option
     RATE_LIMIT_MESSAGES_PER_MINUTE: '0',
     ...overrides,
   });
-  const app = await buildApp(settings, options);
+  const inMemory = settings.DATABASE_URL === undefined && settings.DATA_DIR === 'memory://' && options.database === undefined;
+  const app = await buildApp(settings, inMemory ? { ...options, database: openTemplateDatabase() } : options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return {

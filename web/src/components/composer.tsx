@@ -4,6 +4,8 @@ import { readyAttachments, uploadsInProgress, type PendingUpload } from '../atta
 import { loadAttachmentsUi, useAttachmentsUi } from '../attachments/use-attachments-ui.js';
 import { randomId } from '../../../client/src/index.js';
 import { PaperclipIcon } from './file-icons.js';
+
+const sizesToContent = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content');
 import { MicButton } from '../voice/mic-button.js';
 
 interface Props {
@@ -79,7 +81,9 @@ export function Composer({ answering, disabled, onSend, onStop, draft, sessionId
 
   useEffect(() => {
     const element = box.current;
-    if (!element) return;
+    // Where the browser sizes the box to its text (CSS field-sizing), measuring it here would
+    // force a layout of the whole page on every key while an answer streams.
+    if (!element || sizesToContent) return;
     element.style.height = 'auto';
     element.style.height = `${Math.min(element.scrollHeight, 240)}px`;
   }, [text]);
