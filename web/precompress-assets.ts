@@ -7,8 +7,8 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 const brotli = promisify(brotliCompress);
 const gzipped = promisify(gzip);
 
-/** Text formats worth compressing; fonts, images and the like are compressed already. */
-const compressible = /\.(js|mjs|css|html|svg|json|txt|ttf)$/;
+/** Text formats worth compressing; fonts (KaTeX's .ttf is a fallback no browser here asks for) and images are left as they are. */
+const compressible = /\.(js|mjs|css|html|svg|json|txt)$/;
 /** Below this, a compressed copy saves less than its headers cost. */
 const smallestWorthIt = 1024;
 

@@ -10,6 +10,7 @@ import { AnswerAnnouncer } from './answer-announcer.js';
 import { ChatLog } from './chat-log.js';
 import { Composer } from './composer.js';
 import { ConnectionBadge } from './connection-badge.js';
+import { ConnectionBanner } from '../connection/connection-banner.js';
 import { EmptyState } from './empty-state.js';
 import { ExportMenu } from './export-menu.js';
 import { ModelNote } from './model-note.js';
@@ -162,7 +163,7 @@ export function App({ auth, view }: Props) {
         <AccountFooter view={view} onSignOut={() => auth.signOut()} />
       </aside>
       <button type="button" class="scrim" aria-label="Close the sessions panel" tabIndex={-1} onClick={() => setDrawerOpen(false)} />
-      <main class="chat">
+      <main class={`chat${state.connection === 'live' ? '' : ' chat-disconnected'}`}>
         <header class="topbar">
           <button
             type="button"
@@ -184,6 +185,7 @@ export function App({ auth, view }: Props) {
           <ConnectionBadge status={refused ? 'offline' : state.connection} />
         </header>
         <TokenExpiryNote auth={auth} />
+        {refused ? null : <ConnectionBanner state={state} onReconnectNow={() => controller.reconnectNow()} />}
         {refused ? <div class="banner banner-error" role="alert" data-code={refused.code}>{errorWords(refused.code)}</div> : null}
         {state.notice && state.notice.code !== refused?.code ? (
           <div class={`banner ${state.notice.recoverable ? 'banner-warning' : 'banner-error'}`} role="alert" data-code={state.notice.code}>
@@ -198,7 +200,7 @@ export function App({ auth, view }: Props) {
           {empty ? <EmptyState onPick={(text) => setDraft({ text, version: (draft?.version ?? 0) + 1 })} /> : null}
         </ChatLog>
         <Composer
-          answering={state.turnInProgress}
+          answering={state.turnInProgress && state.connection === 'live'}
           disabled={refused !== null}
           sessionId={sessionId}
           onSend={(content, interrupt, attachments) => controller.send(content, interrupt, attachments)}
