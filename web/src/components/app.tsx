@@ -20,6 +20,7 @@ import { SearchBox } from '../search/search-box.js';
 import { useScrollToSeq, type SearchTarget } from '../search/use-scroll-to-seq.js';
 import { TokenExpiryNote } from './token-expiry-note.js';
 import { useChatState } from './use-chat-state.js';
+import { useFocusTrap } from './use-focus-trap.js';
 import { useSessionList } from './use-session-list.js';
 
 const userId = browserUserId();
@@ -94,6 +95,10 @@ export function App({ auth, view }: Props) {
     return () => document.removeEventListener('keydown', onKey);
   }, [drawerOpen]);
 
+  // The drawer exists only at phone width: there it holds the focus while open.
+  const sidebar = useRef<HTMLElement>(null);
+  useFocusTrap(sidebar, drawerOpen && matchMedia('(max-width: 760px)').matches);
+
   useEffect(() => {
     const onPopState = () => setSessionId(sessionIdFromAddress() ?? newSessionId());
     window.addEventListener('popstate', onPopState);
@@ -142,7 +147,17 @@ export function App({ auth, view }: Props) {
 
   return (
     <div class={`app ${drawerOpen ? 'drawer-open' : ''}`}>
-      <aside class="sidebar" id="sidebar" aria-label="Sessions panel">
+      <a
+        class="skip-link"
+        href="#message-box"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('message-box')?.focus();
+        }}
+      >
+        Skip to the message box
+      </a>
+      <aside class="sidebar" id="sidebar" aria-label="Sessions panel" ref={sidebar}>
         <div class="sidebar-head">
           <span class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Parley</span>
           <button type="button" class="button primary small" onClick={startNew}>New session</button>
