@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Plugin } from 'vite';
+import { precompressAssets } from './precompress-assets.js';
 
 /** Builds the dashboard after the chat page, as a page of its own (web/dashboard/vite.config.ts). */
 const dashboard: Plugin = {
@@ -10,9 +11,25 @@ const dashboard: Plugin = {
   },
 };
 
+/**
+ * Brotli and gzip copies of the built assets, for the server to send as they are. Runs last,
+ * once the dashboard is built too (`sequential`: after every other closeBundle hook).
+ */
+const precompress: Plugin = {
+  name: 'parley-precompress',
+  apply: 'build',
+  closeBundle: {
+    order: 'post',
+    sequential: true,
+    async handler() {
+      await precompressAssets(fileURLToPath(new URL('../dist/web/', import.meta.url)));
+    },
+  },
+};
+
 /** The chat page: built from web/ into dist/web/, which the server serves (src/http/web-routes.ts). */
 export default defineConfig({
-  plugins: [dashboard],
+  plugins: [dashboard, precompress],
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   publicDir: false,

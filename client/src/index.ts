@@ -8,7 +8,7 @@ export function connect(sessionId: string, options: ConnectOptions): ParleyClien
 }
 
 export { ParleyClient } from './parley-client.js';
-export type { ClientEvents, ConnectionState, ConnectOptions, Refusal, SendOptions } from './parley-client.js';
+export type { ClientEvents, ConnectionState, ConnectOptions, Refusal, RetryPlan, SendOptions } from './parley-client.js';
 export { ParleyClientError, type ParleyErrorCode } from './client-error.js';
 export { Turn, type TurnEnd, type TurnFrame } from './turn.js';
 export { randomId } from './random-id.js';

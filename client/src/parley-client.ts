@@ -26,6 +26,14 @@ export interface ClientEvents {
   /** A turn this client did not send: another tab's, or one already running when it connected. */
   turn: Turn;
   refused: Refusal;
+  /** The connection dropped and the next attempt is planned: a page can say when it comes. */
+  retry: RetryPlan;
+}
+
+/** The `attempt`-th reconnect (0 for the first after a drop) starts in `delayMs`. */
+export interface RetryPlan {
+  attempt: number;
+  delayMs: number;
 }
 
 type TokenSource = string | null | (() => string | null | Promise<string | null>);
@@ -291,7 +299,10 @@ export class ParleyClient {
     if (environment.navigator?.onLine === false) return this.#setState('offline');
     this.#setState(this.#everConnected ? 'reconnecting' : 'connecting');
     const { baseMs, maxMs } = this.#options.backoff ?? {};
-    this.#retryTimer = setTimeout(() => void this.#connect(), reconnectDelay(this.#attempt++, Math.random, baseMs, maxMs));
+    const attempt = this.#attempt++;
+    const delayMs = reconnectDelay(attempt, Math.random, baseMs, maxMs);
+    this.#retryTimer = setTimeout(() => void this.#connect(), delayMs);
+    this.#listeners.emit('retry', { attempt, delayMs });
   }
 
   #keepAlive = (): void => {

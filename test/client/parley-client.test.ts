@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connect, ParleyClientError, type ConnectionState, type ConnectOptions, type ParleyClient, type ServerFrame, type Turn } from '../../client/src/index.js';
+import { connect, ParleyClientError, type ConnectionState, type ConnectOptions, type ParleyClient, type RetryPlan, type ServerFrame, type Turn } from '../../client/src/index.js';
 import { signWithSecret, userClaims } from '../auth/support/tokens.js';
 import { eventually } from '../support/eventually.js';
 import { startServer, type RunningServer } from '../support/start-server.js';
@@ -114,12 +114,28 @@ describe('the typed client against the real server, in Node with ws', () => {
     expect(seen.filter((frame) => frame.type === 'session').map((frame) => frame.type === 'session' && frame.turn_in_progress)).toStrictEqual([false, true]);
   });
 
+  it('says when it will try again after the connection drops, counting the attempts from zero', async () => {
+    const client = open(server, `node-${randomUUID()}`);
+    await eventually(() => client.state === 'live');
+    const plans: RetryPlan[] = [];
+    client.on('retry', (plan) => plans.push(plan));
+    for (const socket of server.app.websocketServer.clients) socket.terminate();
+    await eventually(() => plans.length === 1);
+    expect(plans[0]!.attempt).toBe(0);
+    expect(plans[0]!.delayMs).toBeGreaterThan(0);
+    expect(plans[0]!.delayMs).toBeLessThanOrEqual(200);
+    await eventually(() => client.state === 'live');
+    expect(plans).toHaveLength(1);
+  });
+
   it('sends a message written while disconnected once the connection is back, and runs it once', async () => {
     const sessionId = `node-${randomUUID()}`;
     const client = open(server, sessionId);
     await eventually(() => client.state === 'live');
+    // Heard as it happens: with 20 ms backoff, polling may miss the reconnecting state.
+    const reconnecting = new Promise<void>((resolve) => client.on('state', (state) => state === 'reconnecting' && resolve()));
     for (const socket of server.app.websocketServer.clients) socket.terminate();
-    await eventually(() => client.state === 'reconnecting');
+    await reconnecting;
     const turn = client.send('What is 6*7?', { id: 'written-offline' });
     expect((await turn.done).text).toContain('42');
     const events = await server.app.parley.store.listEvents(sessionId, { limit: 50 });

@@ -1,5 +1,6 @@
-import { ParleyClient, type ServerFrame } from '../../client/src/index.js';
+import { ParleyClient, randomId, type ServerFrame } from '../../client/src/index.js';
 import { loadOlderHistory } from './api/sessions-api.js';
+import { mustWait, nextToSend, type Outbox } from './connection/outbox.js';
 import { oldestStoredSeq } from './state/chat-reducer.js';
 import { initialChatState } from './state/chat-state.js';
 import { ChatStore } from './state/chat-store.js';
@@ -24,6 +25,9 @@ export interface ChatAccess {
 export class ChatController {
   readonly store: ChatStore;
   readonly #client: ParleyClient;
+  /** Messages written while they could not go (offline, or behind a turn): sent one at a time, in order. */
+  #outbox: Outbox = [];
+  #flushPlanned = false;
 
   constructor(readonly sessionId: string, userId: string, access: ChatAccess) {
     this.store = new ChatStore(initialChatState(sessionId));
@@ -33,10 +37,14 @@ export class ChatController {
       token: () => access.token(),
       renewToken: (stale) => access.renewToken(stale),
     });
-    this.#client.on('frame', (frame: ServerFrame) => this.store.dispatch({ type: 'frame', frame }));
+    this.#client.on('frame', (frame: ServerFrame) => {
+      this.store.dispatch({ type: 'frame', frame });
+      this.#planFlush();
+    });
     this.#client.on('state', (state) => {
       if (state !== 'closed') this.store.dispatch({ type: 'connection', status: state });
     });
+    this.#client.on('retry', ({ delayMs }) => this.store.dispatch({ type: 'retry-planned', at: Date.now() + delayMs }));
     this.#client.on('refused', ({ error, token }) => access.onRefused({ code: error.code, message: error.message, token }));
   }
 
@@ -54,8 +62,36 @@ export class ChatController {
    * again after a drop until acked.
    */
   send(content: string, interrupt = false, attachments: Attachment[] = []): void {
+    if (!interrupt && mustWait(this.#outbox, this.store.state)) {
+      const id = randomId();
+      this.#outbox = [...this.#outbox, { id, content, attachments }];
+      this.store.dispatch({ type: 'send', id, content, attachments, queued: true });
+      return;
+    }
     const turn = this.#client.send(content, { interrupt, attachments: attachments.map((attachment) => attachment.file_id) });
     this.store.dispatch({ type: 'send', id: turn.id, content, attachments });
+  }
+
+  /** Reconnects at once instead of waiting for the next planned attempt. */
+  reconnectNow(): void {
+    this.#client.reconnectNow();
+  }
+
+  /**
+   * Sends the next queued message once the page may. Planned for after the frame's own
+   * handling: on a `session` frame the client first resends what it holds unacked.
+   */
+  #planFlush(): void {
+    if (this.#flushPlanned || this.#outbox.length === 0) return;
+    this.#flushPlanned = true;
+    queueMicrotask(() => {
+      this.#flushPlanned = false;
+      const { next, rest } = nextToSend(this.#outbox, this.store.state);
+      if (next === null) return;
+      this.#outbox = rest;
+      this.store.dispatch({ type: 'dequeue', id: next.id });
+      this.#client.send(next.content, { id: next.id, attachments: next.attachments.map((attachment) => attachment.file_id) });
+    });
   }
 
   retry(id: string): void {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatTurn } from '../state/chat-state.js';
+import { plainText } from '../voice/plain-text.js';
 
 /**
  * Screen readers hear an answer once, when it is finished, instead of every token as it
@@ -16,7 +17,8 @@ export function AnswerAnnouncer({ turns }: { turns: ChatTurn[] }) {
       announced.current.add(turn.key);
       // Turns loaded with the history are not news.
       if (first.current) continue;
-      const text = turn.parts.map((part) => (part.kind === 'text' ? part.content : '')).join(' ').trim();
+      // What the answer says, not its markdown: a reader would hear "asterisk asterisk".
+      const text = plainText(turn.parts.map((part) => (part.kind === 'text' ? part.content : '')).join('\n\n'));
       const prefix = turn.status === 'cancelled' ? 'Answer stopped: ' : turn.status === 'error' ? 'Answer failed: ' : 'Parley answered: ';
       setMessage(`${prefix}${text.slice(0, 600)}`);
     }

@@ -10,6 +10,7 @@ import { AnswerAnnouncer } from './answer-announcer.js';
 import { ChatLog } from './chat-log.js';
 import { Composer } from './composer.js';
 import { ConnectionBadge } from './connection-badge.js';
+import { ConnectionBanner } from '../connection/connection-banner.js';
 import { EmptyState } from './empty-state.js';
 import { ExportMenu } from './export-menu.js';
 import { ModelNote } from './model-note.js';
@@ -19,6 +20,7 @@ import { SearchBox } from '../search/search-box.js';
 import { useScrollToSeq, type SearchTarget } from '../search/use-scroll-to-seq.js';
 import { TokenExpiryNote } from './token-expiry-note.js';
 import { useChatState } from './use-chat-state.js';
+import { useFocusTrap } from './use-focus-trap.js';
 import { useSessionList } from './use-session-list.js';
 
 const userId = browserUserId();
@@ -93,6 +95,10 @@ export function App({ auth, view }: Props) {
     return () => document.removeEventListener('keydown', onKey);
   }, [drawerOpen]);
 
+  // The drawer exists only at phone width: there it holds the focus while open.
+  const sidebar = useRef<HTMLElement>(null);
+  useFocusTrap(sidebar, drawerOpen && matchMedia('(max-width: 760px)').matches);
+
   useEffect(() => {
     const onPopState = () => setSessionId(sessionIdFromAddress() ?? newSessionId());
     window.addEventListener('popstate', onPopState);
@@ -141,7 +147,17 @@ export function App({ auth, view }: Props) {
 
   return (
     <div class={`app ${drawerOpen ? 'drawer-open' : ''}`}>
-      <aside class="sidebar" id="sidebar" aria-label="Sessions panel">
+      <a
+        class="skip-link"
+        href="#message-box"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('message-box')?.focus();
+        }}
+      >
+        Skip to the message box
+      </a>
+      <aside class="sidebar" id="sidebar" aria-label="Sessions panel" ref={sidebar}>
         <div class="sidebar-head">
           <span class="brand"><span class="brand-mark" aria-hidden="true">◆</span> Parley</span>
           <button type="button" class="button primary small" onClick={startNew}>New session</button>
@@ -162,7 +178,7 @@ export function App({ auth, view }: Props) {
         <AccountFooter view={view} onSignOut={() => auth.signOut()} />
       </aside>
       <button type="button" class="scrim" aria-label="Close the sessions panel" tabIndex={-1} onClick={() => setDrawerOpen(false)} />
-      <main class="chat">
+      <main class={`chat${state.connection === 'live' ? '' : ' chat-disconnected'}`}>
         <header class="topbar">
           <button
             type="button"
@@ -184,6 +200,7 @@ export function App({ auth, view }: Props) {
           <ConnectionBadge status={refused ? 'offline' : state.connection} />
         </header>
         <TokenExpiryNote auth={auth} />
+        {refused ? null : <ConnectionBanner state={state} onReconnectNow={() => controller.reconnectNow()} />}
         {refused ? <div class="banner banner-error" role="alert" data-code={refused.code}>{errorWords(refused.code)}</div> : null}
         {state.notice && state.notice.code !== refused?.code ? (
           <div class={`banner ${state.notice.recoverable ? 'banner-warning' : 'banner-error'}`} role="alert" data-code={state.notice.code}>
@@ -198,7 +215,7 @@ export function App({ auth, view }: Props) {
           {empty ? <EmptyState onPick={(text) => setDraft({ text, version: (draft?.version ?? 0) + 1 })} /> : null}
         </ChatLog>
         <Composer
-          answering={state.turnInProgress}
+          answering={state.turnInProgress && state.connection === 'live'}
           disabled={refused !== null}
           sessionId={sessionId}
           onSend={(content, interrupt, attachments) => controller.send(content, interrupt, attachments)}

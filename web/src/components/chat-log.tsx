@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatTurn, OlderTurns } from '../state/chat-state.js';
 import { TurnView } from './turn-view.js';
 import type { ComponentChildren } from 'preact';
@@ -25,6 +25,8 @@ const nearTopPx = 200;
 export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, children }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  /** Scrolled up from the newest text: a button takes the reader back down. */
+  const [awayFromLatest, setAwayFromLatest] = useState(false);
   /** The first turn shown and where it was, to keep it in place when older ones come in above it. */
   const anchor = useRef<{ key: string; top: number } | null>(null);
 
@@ -68,6 +70,7 @@ export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, ch
       onScroll={(event) => {
         const element = event.currentTarget;
         pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+        setAwayFromLatest(!pinned.current);
         if (olderTurns === 'more' && element.scrollTop < nearTopPx) onLoadOlder();
       }}
     >
@@ -78,6 +81,21 @@ export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, ch
           <TurnView key={turn.key} turn={turn} onRetry={onRetry} sessionId={sessionId} />
         ))}
       </div>
+      {awayFromLatest && turns.length > 0 ? (
+        <button
+          type="button"
+          class="button small jump-to-latest"
+          onClick={() => {
+            const element = scroller.current;
+            if (!element) return;
+            pinned.current = true;
+            setAwayFromLatest(false);
+            element.scrollTop = element.scrollHeight;
+          }}
+        >
+          <span aria-hidden="true">↓</span> Jump to latest
+        </button>
+      ) : null}
     </div>
   );
 }

@@ -79,6 +79,20 @@ export function Composer({ answering, disabled, onSend, onStop, draft, sessionId
     if (!answering) setConfirming(false);
   }, [answering]);
 
+  // Ready to type on load and in a new session; not where a touch keyboard would cover half the page.
+  useEffect(() => {
+    if (matchMedia('(pointer: fine)').matches) box.current?.focus();
+  }, [sessionId]);
+
+  // The interrupt offer takes the focus (Enter confirms); once answered, it goes back to the box.
+  const offer = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    if (confirming) offer.current?.focus();
+    else if (wasConfirming.current) box.current?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
+
   useEffect(() => {
     const element = box.current;
     // Where the browser sizes the box to its text (CSS field-sizing), measuring it here would
@@ -143,7 +157,7 @@ export function Composer({ answering, disabled, onSend, onStop, draft, sessionId
         <div class="interrupt-offer" role="alertdialog" aria-label="Interrupt the answer?">
           <span>Parley is still answering. Stop that answer and send this?</span>
           <span class="interrupt-actions">
-            <button type="button" class="button primary small" onClick={() => submit(true)}>Stop and send</button>
+            <button type="button" ref={offer} class="button primary small" onClick={() => submit(true)}>Stop and send</button>
             <button type="button" class="button small" onClick={() => setConfirming(false)}>Keep waiting</button>
           </span>
         </div>

@@ -37,6 +37,7 @@ export class TurnView extends Component<Props> {
             {user.attachments?.length ? <UserAttachments sessionId={sessionId} attachments={user.attachments} /> : null}
             {user.content ? <p class="user-text">{user.content}</p> : null}
             {user.state === 'pending' ? <span class="user-state">Sending…</span> : null}
+            {user.state === 'queued' ? <span class="user-state">Waiting to send…</span> : null}
           </div>
         ) : null}
         {turn.status === 'not-sent' ? (

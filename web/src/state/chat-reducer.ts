@@ -4,10 +4,14 @@ import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
 
 export type ChatAction =
   | { type: 'frame'; frame: ServerFrame }
-  | { type: 'send'; id: string; content: string; attachments?: Attachment[] }
+  | { type: 'send'; id: string; content: string; attachments?: Attachment[]; queued?: boolean }
+  /** A queued message left the outbox for the server. */
+  | { type: 'dequeue'; id: string }
   /** The user chose to retry a message that was not sent. */
   | { type: 'retry'; id: string }
   | { type: 'connection'; status: ConnectionStatus }
+  /** The client plans its next reconnect attempt at `at` (epoch ms). */
+  | { type: 'retry-planned'; at: number }
   | { type: 'dismiss-notice' }
   /** Older turns are being read through the events API (the page was scrolled to the top). */
   | { type: 'older-loading' }
@@ -30,12 +34,14 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           ...state.turns,
           {
             key: `local-${action.id}`,
-            user: { content: action.content, id: action.id, state: 'pending', ...(action.attachments?.length ? { attachments: action.attachments } : {}) },
+            user: { content: action.content, id: action.id, state: action.queued ? 'queued' : 'pending', ...(action.attachments?.length ? { attachments: action.attachments } : {}) },
             parts: [],
             status: 'sending',
           },
         ],
       };
+    case 'dequeue':
+      return mapTurns(state, (turn) => (turn.user?.id === action.id && turn.user.state === 'queued' ? { ...turn, user: { ...turn.user, state: 'pending' } } : turn));
     case 'retry':
       return mapTurns(state, (turn) =>
         turn.user?.id === action.id && turn.user.state === 'failed'
@@ -43,7 +49,9 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           : turn,
       );
     case 'connection':
-      return { ...state, connection: action.status };
+      return { ...state, connection: action.status, ...(action.status === 'live' ? { reconnectAt: null } : {}) };
+    case 'retry-planned':
+      return { ...state, reconnectAt: action.at };
     case 'dismiss-notice':
       return { ...state, notice: null };
     case 'older-loading':
@@ -153,7 +161,7 @@ function applySession(state: ChatState, frame: SessionFrame): ChatState {
   const isOlder = (startSeq: number) => frame.more_history === true && firstSeq !== undefined && startSeq < firstSeq;
   const kept = state.turns.filter((turn) => {
     if (turn.user?.id !== undefined && storedIds.has(turn.user.id)) return false;
-    if (turn.user?.state === 'pending' || turn.user?.state === 'failed') return true;
+    if (turn.user?.state === 'pending' || turn.user?.state === 'queued' || turn.user?.state === 'failed') return true;
     if (serverForgot) return false;
     const startSeq = turn.user?.seq;
     return startSeq !== undefined && (startSeq > historySeq || isOlder(startSeq));

@@ -11,8 +11,11 @@ export interface UserMessage {
   id?: string;
   /** The ack's seq once the server stored the message. */
   seq?: number;
-  /** `pending`: sent (or waiting for a connection) and not acked yet. */
-  state: 'pending' | 'stored' | 'failed';
+  /**
+   * `queued`: in the page's outbox, waiting for the connection or for the turn before it
+   * (web/src/connection/outbox.ts); `pending`: sent and not acked yet.
+   */
+  state: 'queued' | 'pending' | 'stored' | 'failed';
 }
 
 export interface TextPart {
@@ -85,6 +88,8 @@ export interface ChatState {
    * the events API), `loading`, or `failed` (the page offers to try again).
    */
   olderTurns: OlderTurns;
+  /** When the client tries to reconnect next (epoch ms), while the connection is down. */
+  reconnectAt: number | null;
   /** The session's title from its last `title` frame; null until one comes (the page reads it from the REST API before). */
   title: string | null;
 }
@@ -103,5 +108,6 @@ export function initialChatState(sessionId: string): ChatState {
     notice: null,
     olderTurns: 'none',
     title: null,
+    reconnectAt: null,
   };
 }
