@@ -67,5 +67,5 @@ describe.runIf(hasChromium)('typing while a long answer streams', () => {
     expect(p95).toBeLessThan(p95LimitMs);
     // The whole answer arrived, rendered.
     expect(await turn.locator('.markdown h2').count()).toBe(answer.match(/^## /gm)!.length);
-  });
+  }, 90_000);
 });
