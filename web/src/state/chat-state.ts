@@ -13,6 +13,14 @@ export interface UserMessage {
   seq?: number;
   /** `pending`: sent (or waiting for a connection) and not acked yet. */
   state: 'pending' | 'stored' | 'failed';
+  /** A regenerated or edited message: which message it replaces (sent again as such on Retry). */
+  replaces?: Replaces;
+}
+
+/** `regenerate`: the message of `seq` asked again; `edit`: a new text for it. */
+export interface Replaces {
+  kind: 'regenerate' | 'edit';
+  seq: number;
 }
 
 export interface TextPart {
