@@ -1,5 +1,6 @@
 import { attachmentsOf } from './attachments-of.js';
-import { finishReasonSchema, type HistoryItem, type TurnMeasures, type TurnStatus } from './history.js';
+import { finishReasons } from './finish-reasons.js';
+import type { FinishReason, HistoryItem, TurnMeasures, TurnStatus } from './history.js';
 
 /**
  * An event of the log as the store returns it and `GET /api/sessions/{id}/events` sends it:
@@ -40,13 +41,12 @@ export function historyItemFromEvent(event: LoggedEvent): HistoryItem | null {
       };
     }
     case 'assistant_message': {
-      const finishReason = finishReasonSchema.safeParse(metadata.finish_reason);
       const measures = measuresOf(metadata);
       return {
         type: 'assistant_message',
         content: event.content ?? '',
         status: (metadata.status as TurnStatus | undefined) ?? 'complete',
-        ...(finishReason.success ? { finish_reason: finishReason.data } : {}),
+        ...(isFinishReason(metadata.finish_reason) ? { finish_reason: metadata.finish_reason } : {}),
         ...(measures === null ? {} : { measures }),
         ...(typeof metadata.error_code === 'string' ? { error_code: metadata.error_code } : {}),
         ...(typeof metadata.error_message === 'string' ? { error_message: metadata.error_message } : {}),
@@ -74,6 +74,10 @@ export function historyItemFromEvent(event: LoggedEvent): HistoryItem | null {
     default:
       return null;
   }
+}
+
+function isFinishReason(value: unknown): value is FinishReason {
+  return (finishReasons as readonly unknown[]).includes(value);
 }
 
 function isSeq(value: unknown): value is number {

@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import { attachmentSchema } from './attachment.js';
+import { finishReasons } from './finish-reasons.js';
 
 /** Status of an assistant turn, stored on its `assistant_message` event. */
 export const turnStatusSchema = z.enum(['complete', 'cancelled', 'error', 'interrupted']);
 export type TurnStatus = z.infer<typeof turnStatusSchema>;
 
 /** Why a turn ended: the `done` frame's `finish_reason`. */
-export const finishReasonSchema = z.enum([
-  'stop',
-  'length',
-  'content_filter',
-  'tool_calls',
-  'cancelled',
-  'interrupted',
-  'error',
-  'other',
-]);
+export const finishReasonSchema = z.enum(finishReasons);
 export type FinishReason = z.infer<typeof finishReasonSchema>;
 
 /** What a turn took, as its `done` frame said; stored on its `assistant_message` event. */

@@ -7,3 +7,4 @@ export * from './history-from-events.js';
 export * from './attachment.js';
 export * from './attachments-of.js';
 export * from './active-history.js';
+export * from './finish-reasons.js';

@@ -1,4 +1,5 @@
-import { activeHistory, type HistoryItem } from '../../../src/protocol/index.js';
+import { activeHistory } from '../../../src/protocol/active-history.js';
+import type { HistoryItem } from '../../../src/protocol/index.js';
 import type { ChatTurn, TurnMeasures } from './chat-state.js';
 
 /**
