@@ -63,7 +63,7 @@ describe('what the user saw, rebuilt from history', () => {
     ]);
     expect(turn).toMatchObject({
       status: 'error',
-      error: { code: 'llm_error', message: 'The model failed.' },
+      error: { code: 'llm_error', message: 'The model failed.', past: true },
       measures: { finishReason: 'error', ttftMs: 20, durationMs: 300, promptTokens: 9, completionTokens: 4 },
       parts: [{ kind: 'text', content: 'Half' }],
     });

@@ -66,7 +66,7 @@ export class TurnView extends Component<Props> {
               <AnswerActions turn={turn} copy={allowed?.copy ?? false} onRegenerate={onRegenerate} />
             </div>
             {turn.error ? (
-              <p class="turn-problem" role="alert">
+              <p class="turn-problem" role={turn.error.past ? undefined : 'alert'}>
                 {errorWords(turn.error.code, turn.error.retryAfterS)}
               </p>
             ) : null}

@@ -50,6 +50,8 @@ export interface TurnError {
   message: string;
   /** `rate_limited`, `quota_exceeded`: seconds until the user may send again. */
   retryAfterS?: number;
+  /** Read from history, not just happened: shown, but not announced as an alert. */
+  past?: boolean;
 }
 
 export interface TurnMeasures {

@@ -53,7 +53,7 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
         turn.status = item.status;
         const measures = measuresOf(item);
         if (measures) turn.measures = measures;
-        if (item.error_code !== undefined) turn.error = { code: item.error_code, message: item.error_message ?? '' };
+        if (item.error_code !== undefined) turn.error = { code: item.error_code, message: item.error_message ?? '', past: true };
         for (const part of turn.parts) if (part.kind === 'tool') part.finished = true;
         current = undefined;
         break;
