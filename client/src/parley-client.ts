@@ -67,6 +67,13 @@ export interface SendOptions {
   interrupt?: boolean;
   /** Ids of files uploaded to the session (`POST /api/sessions/{id}/files`). */
   attachments?: readonly string[];
+  /**
+   * Answer the user message of this seq again (its text and files are the server's; `content`
+   * may be empty): the new turn replaces that one and every turn after it.
+   */
+  regenerate?: number;
+  /** This message is an edit of the user message of this seq: it replaces that turn and every turn after it. */
+  editOf?: number;
 }
 
 /** What the client reads of a browser, when it runs in one (none of it exists in Node). */
@@ -159,6 +166,8 @@ export class ParleyClient {
       id: options.id ?? randomId(),
       ...(options.interrupt ? { interrupt: true } : {}),
       ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),
+      ...(options.regenerate === undefined ? {} : { regenerate: options.regenerate }),
+      ...(options.editOf === undefined ? {} : { edit_of: options.editOf }),
     };
     const turn = new Turn(frame.id, () => this.cancel()) as Turn & { id: string };
     this.#tracker.sent(turn, frame);

@@ -4,7 +4,7 @@
  * on `code`, never on the message. test/errors/error-codes.test.ts checks each is documented.
  */
 export const errorCodes = {
-  bad_frame: { status: 400, recoverable: true, meaning: 'The frame is not JSON, has an unknown type, or misses a required field.' },
+  bad_frame: { status: 400, recoverable: true, meaning: 'The frame is not JSON, has an unknown type, or misses a required field, or its `regenerate` / `edit_of` names no user message the session holds.' },
   too_large: { status: 413, recoverable: true, meaning: 'The frame or message content is over the size limit.' },
   unsupported_file: { status: 415, recoverable: false, meaning: 'The uploaded file\'s content is not an allowed type (checked from its bytes, not its name), or is a PDF with scripts or one that cannot be read.' },
   bad_attachment: { status: 400, recoverable: false, meaning: 'A `message` names a file this session does not have; upload it with `POST /api/sessions/{id}/files` first. The message is not run.' },

@@ -5,7 +5,7 @@ import { websocketQuerySchema } from './websocket-query.js';
 
 /** What each frame is for; the compiler asks for one line per frame type the unions hold. */
 const clientFrameSummaries: Record<ClientFrame['type'], string> = {
-  message: 'A user turn. A known `id` is not run again; `interrupt` cancels the running turn first.',
+  message: 'A user turn. A known `id` is not run again; `interrupt` cancels the running turn first; `regenerate` / `edit_of` (a user message\'s seq) replace that turn and every one after it.',
   cancel: 'Stops the turn in progress (it ends with `done` `cancelled`).',
   ping: 'Answered by `pong`.',
 };

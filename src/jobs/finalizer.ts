@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
+import { activeHistory } from '../protocol/active-history.js';
 import { historyFromEvents } from '../protocol/history-from-events.js';
 import type { LiveSessions } from '../sessions/session-hub.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
@@ -129,7 +130,8 @@ export class Finalizer {
     await sessions.whenIdle(sessionId);
     await this.options.writer.flush();
     const events = await store.loadEvents(sessionId);
-    const { summary, method } = await this.options.summarize(historyFromEvents(events));
+    // The summary covers the conversation as it stands: turns a regenerated or edited message replaced are left out.
+    const { summary, method } = await this.options.summarize(activeHistory(historyFromEvents(events)));
     if (sessions.isAttached(sessionId)) return;
     const metrics = computeSessionMetrics(row, events, new Date());
     await store.completeFinalize(sessionId, summary, { ...metrics, summary_method: method });

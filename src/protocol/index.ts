@@ -6,3 +6,5 @@ export * from './well-formed-text.js';
 export * from './history-from-events.js';
 export * from './attachment.js';
 export * from './attachments-of.js';
+export * from './active-history.js';
+export * from './finish-reasons.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attachmentSchema } from './attachment.js';
-import { historyItemSchema } from './history.js';
+import { finishReasonSchema, historyItemSchema } from './history.js';
 
 /**
  * Every frame the server sends. Frames about the conversation carry `seq`, which grows by
@@ -35,6 +35,8 @@ export const ackFrameSchema = z.object({
   /** The files the message carries, so every socket can show them too. */
   attachments: z.array(attachmentSchema).optional(),
   duplicate: z.boolean().optional(),
+  /** The message regenerates or edits the user message of this seq: that turn and every one after it are replaced (active-history.ts). */
+  replaces_seq: z.number().int().nonnegative().optional(),
 });
 
 export const tokenFrameSchema = z.object({
@@ -61,17 +63,6 @@ export const toolResultFrameSchema = z.object({
   duration_ms: z.number().nonnegative(),
 });
 
-export const finishReasonSchema = z.enum([
-  'stop',
-  'length',
-  'content_filter',
-  'tool_calls',
-  'cancelled',
-  'interrupted',
-  'error',
-  'other',
-]);
-export type FinishReason = z.infer<typeof finishReasonSchema>;
 
 export const doneFrameSchema = z.object({
   type: z.literal('done'),

@@ -37,6 +37,8 @@ export type AdmissionEvent =
       afterInterrupt?: boolean;
       /** The seq the log stored this id with, looked up when the id is older than the turns kept in memory. */
       storedSeq?: number | undefined;
+      /** Why its `regenerate` / `edit_of` names no message the session holds (message-replacement.ts); absent when fine. */
+      badReplacement?: string | undefined;
     }
   | { type: 'stored'; id?: string | undefined; seq: number }
   /** The turns before this seq left memory: their ids are the log's to answer (storedSeq). */
@@ -45,7 +47,7 @@ export type AdmissionEvent =
   | { type: 'turn_ended' };
 
 export type AdmissionDecision =
-  | { type: 'refuse'; code: 'too_large' | 'turn_in_progress' | 'rate_limited' | 'quota_exceeded'; message: string; retryAfterSeconds?: number }
+  | { type: 'refuse'; code: 'bad_frame' | 'too_large' | 'turn_in_progress' | 'rate_limited' | 'quota_exceeded'; message: string; retryAfterSeconds?: number }
   /** An id already stored: its ack again, with its first seq; nothing runs. */
   | { type: 'ack_again'; seq: number }
   /** Cancel the running turn as interrupted, then bring the message back (`afterInterrupt`). */
@@ -95,7 +97,10 @@ export function admission(state: AdmissionState, event: AdmissionEvent): Admissi
   }
 }
 
-/** The order matters: size, then a repeated id (answered even mid-turn), then one turn at a time, then the rate. */
+/**
+ * The order matters: size, then a repeated id (answered even mid-turn), then a replaced seq
+ * that names nothing, then one turn at a time, then the rate.
+ */
 function admitMessage(state: AdmissionState, event: Extract<AdmissionEvent, { type: 'message' }>): AdmissionStep {
   const { message } = event;
   const decide = (decision: AdmissionDecision, next: AdmissionState = state): AdmissionStep => ({ state: next, decision });
@@ -109,6 +114,7 @@ function admitMessage(state: AdmissionState, event: Extract<AdmissionEvent, { ty
   }
   const firstSeq = message.id === undefined ? undefined : (state.acceptedIds.get(message.id) ?? event.storedSeq);
   if (firstSeq !== undefined) return decide({ type: 'ack_again', seq: firstSeq });
+  if (event.badReplacement !== undefined) return decide({ type: 'refuse', code: 'bad_frame', message: event.badReplacement });
   if (state.phase !== 'idle') {
     if (event.afterInterrupt) {
       return decide({ type: 'refuse', code: 'turn_in_progress', message: 'The previous turn is still ending; try again.' });

@@ -1,11 +1,12 @@
 import type { FrameSocket } from './frame-socket.js';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
-import { historyItemFromEvent, toStorableText, type Attachment, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
+import { activeHistory, historyItemFromEvent, toStorableText, type Attachment, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
 import type { NewEvent, SessionStore } from '../store/types.js';
 import { admission, initialAdmission, lastSeqAfterLoad, type AdmissionDecision, type AdmissionEvent, type AdmissionState, type RateLimitVerdict } from './admission.js';
+import { messageReplacement, type MessageReplacement } from './message-replacement.js';
 import { frameHistoryStart, historyWindowStart, type HistoryLimits } from './history-window.js';
 import { SeqReservation } from './seq-reservation.js';
 import { startEarly, type EarlyTurn } from './start-early.js';
@@ -216,7 +217,8 @@ export class Session {
 
   /** The newest completed turns, and whether older ones exist (the client reads them through the events API). */
   #recentHistory(): Pick<SessionFrame, 'history' | 'more_history'> {
-    const completed = this.#history.slice(0, this.#turnHistoryStart);
+    // The active branch: turns a regenerated or edited message replaced are dropped from view.
+    const completed = activeHistory(this.#history.slice(0, this.#turnHistoryStart));
     const start = frameHistoryStart(completed, this.dependencies.limits.history);
     const more = this.#olderHistory || start > 0;
     return { history: start === 0 ? completed : completed.slice(start), ...(more ? { more_history: true } : {}) };
@@ -300,17 +302,21 @@ export class Session {
 
   async #handleMessage(frame: MessageFrame, from: Replier, account: string | null, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
+    const replacement = messageReplacement(frame, this.#history);
     const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
     if (rateLimit === null) return;
-    const attachments = await this.#resolveAttachments(frame, from);
+    // A regenerated message carries the files of the one it asks again.
+    const attachments = replacement.kind === 'regenerate' ? replacement.attachments : await this.#resolveAttachments(frame, from);
     if (attachments === null) return;
+    const content = replacement.kind === 'regenerate' ? replacement.content : frame.content;
     const stored = await this.#olderMessageSeq(frame, from);
     if (stored === null) return;
     const receivedAt = performance.now();
     const decision = this.#dispatch({
       type: 'message',
-      message: frame,
+      message: { ...frame, content },
       lastSeq: this.#seq,
+      badReplacement: replacement.kind === 'unknown' ? replacement.message : undefined,
       maxMessageChars: limits.maxMessageChars,
       rateLimit,
       afterInterrupt,
@@ -330,7 +336,7 @@ export class Session {
         await this.whenIdle();
         return this.#handleMessage(frame, from, account, true);
       case 'accept':
-        return this.#storeMessage(frame, attachments, decision.seq, receivedAt, account);
+        return this.#storeMessage({ ...frame, content }, replacement, attachments, decision.seq, receivedAt, account);
     }
   }
 
@@ -391,7 +397,7 @@ export class Session {
    * Durably, before its ack and before any of the answer is sent (DESIGN.md). The model is
    * asked while the message is being written (start-early.ts) and cancelled if it is not stored.
    */
-  async #storeMessage(frame: MessageFrame, attachments: Attachment[], ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
+  async #storeMessage(frame: MessageFrame, replacement: MessageReplacement, attachments: Attachment[], ackSeq: number, receivedAt: number, account: string | null): Promise<void> {
     this.#turnFrames = [];
     this.#recoveredDone = null;
     this.#turnHistoryStart = this.#history.length;
@@ -405,11 +411,14 @@ export class Session {
       metadata: {
         ...(frame.id === undefined ? {} : { message_id: frame.id }),
         ...(attachments.length > 0 ? { attachments } : {}),
+        ...(replacement.kind === 'regenerate' ? { regenerate_of: replacement.replacesSeq } : {}),
+        ...(replacement.kind === 'edit' ? { edit_of: replacement.replacesSeq } : {}),
       },
       seq: ackSeq,
     };
     const item = historyItemFromEvent({ ...event, created_at: new Date().toISOString() });
-    const history = item ? [...this.#history, item] : this.#history.slice();
+    // The model is given the active branch only: never an answer this message replaces.
+    const history = activeHistory(item ? [...this.#history, item] : this.#history);
     const olderOmitted = this.#olderHistory;
     const stored = this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
     const early = startEarly((signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel }));
@@ -431,6 +440,7 @@ export class Session {
       ...(frame.id === undefined ? {} : { id: frame.id }),
       content: frame.content,
       ...(attachments.length > 0 ? { attachments } : {}),
+      ...(replacement.kind === 'regenerate' || replacement.kind === 'edit' ? { replaces_seq: replacement.replacesSeq } : {}),
     });
     this.#turnAccount = account;
     this.#startTurn(ackSeq, receivedAt, early);
@@ -445,7 +455,7 @@ export class Session {
   #startTurn(ackSeq: number, receivedAt: number, early: EarlyTurn<TurnEvent>): void {
     const { progress, limits } = this.dependencies;
     this.#firstTokenPending = true;
-    const history = this.#history.slice();
+    const history = activeHistory(this.#history);
     const turn = new Turn(
       (signal, onModel) => early.take(signal, onModel),
       {

@@ -94,11 +94,38 @@ export class ChatController {
     });
   }
 
+  /**
+   * Asks again for the answer to the stored message of `seq` (after a Stop or an error too);
+   * once stored, the new turn replaces that one and every one after it.
+   */
+  regenerate(seq: number): void {
+    const original = this.store.state.turns.find((turn) => turn.user?.seq === seq)?.user;
+    if (!original) return;
+    const turn = this.#client.send('', { regenerate: seq });
+    const attachments = original.attachments ?? [];
+    this.store.dispatch({ type: 'send', id: turn.id, content: original.content, attachments, replaces: { kind: 'regenerate', seq } });
+  }
+
+  /** Sends `content` as the new text of the stored message of `seq`, with its files; the turns from it on are replaced. */
+  edit(seq: number, content: string): void {
+    const original = this.store.state.turns.find((turn) => turn.user?.seq === seq)?.user;
+    if (!original) return;
+    const attachments = original.attachments ?? [];
+    const turn = this.#client.send(content, { editOf: seq, attachments: attachments.map((attachment) => attachment.file_id) });
+    this.store.dispatch({ type: 'send', id: turn.id, content, attachments, replaces: { kind: 'edit', seq } });
+  }
+
   retry(id: string): void {
     const turn = this.store.state.turns.find((candidate) => candidate.user?.id === id);
     if (!turn?.user) return;
     this.store.dispatch({ type: 'retry', id });
-    this.#client.send(turn.user.content, { id, attachments: (turn.user.attachments ?? []).map((attachment) => attachment.file_id) });
+    const { replaces } = turn.user;
+    this.#client.send(turn.user.content, {
+      id,
+      attachments: (turn.user.attachments ?? []).map((attachment) => attachment.file_id),
+      ...(replaces?.kind === 'regenerate' ? { regenerate: replaces.seq } : {}),
+      ...(replaces?.kind === 'edit' ? { editOf: replaces.seq } : {}),
+    });
   }
 
   cancel(): void {

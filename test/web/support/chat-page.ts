@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BuildOptions } from '../../../src/app.js';
 import { startServer, type RunningServer } from '../../support/start-server.js';
 import { buildWebPage } from './build-web-page.js';
 import { launchChromium } from './launch-chromium.js';
@@ -22,9 +23,10 @@ export class ChatPageFixture {
 
   private constructor(readonly server: RunningServer, readonly browser: Browser) {}
 
-  static async start(settings: Record<string, string> = {}, chromiumArgs: readonly string[] = []): Promise<ChatPageFixture> {
+  /** `options`: a scripted model runner, for answers that fail or never end. */
+  static async start(settings: Record<string, string> = {}, chromiumArgs: readonly string[] = [], options: BuildOptions = {}): Promise<ChatPageFixture> {
     await buildWebPage();
-    const server = await startServer({ OFFLINE_TOKEN_DELAY_MS: '2', ...settings });
+    const server = await startServer({ OFFLINE_TOKEN_DELAY_MS: '2', ...settings }, options);
     try {
       return new ChatPageFixture(server, await launchChromium(chromiumArgs));
     } catch (error) {

@@ -208,7 +208,15 @@ export function App({ auth, view }: Props) {
             <button type="button" class="link-button" onClick={() => controller.store.dispatch({ type: 'dismiss-notice' })}>Dismiss</button>
           </div>
         ) : null}
-        <ChatLog turns={state.turns} onRetry={(id) => controller.retry(id)} sessionId={sessionId} olderTurns={state.olderTurns} onLoadOlder={loadOlder}>
+        <ChatLog
+          turns={state.turns}
+          onRetry={(id) => controller.retry(id)}
+          sessionId={sessionId}
+          olderTurns={state.olderTurns}
+          onLoadOlder={loadOlder}
+          actions={controller}
+          turnInProgress={state.turnInProgress}
+        >
           {details ? <SessionDetails session={details} /> : null}
           {state.model?.provider === 'offline' ? <ModelNote open={empty} /> : null}
           {!state.loaded ? <p class="loading muted">Opening the conversation…</p> : null}

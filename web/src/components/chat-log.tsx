@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatTurn, OlderTurns } from '../state/chat-state.js';
-import { TurnView } from './turn-view.js';
+import { allowedActions } from '../state/turn-actions-allowed.js';
+import { TurnView, type TurnActions } from './turn-view.js';
 import type { ComponentChildren } from 'preact';
 
 interface Props {
@@ -11,6 +12,9 @@ interface Props {
   /** Whether the server has turns older than the first shown, and whether they are being read. */
   olderTurns: OlderTurns;
   onLoadOlder: () => void;
+  /** Regenerate and edit; offered only while no turn runs. */
+  actions?: TurnActions;
+  turnInProgress?: boolean;
   /** Shown above the turns (the session's summary, the empty-state suggestions). */
   children?: ComponentChildren;
 }
@@ -22,7 +26,7 @@ const nearTopPx = 200;
  * The conversation; follows new text while the reader is at the bottom, and stays put when they
  * scrolled up. Scrolling to the top reads older turns, which come in above what the reader sees.
  */
-export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, children }: Props) {
+export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, actions, turnInProgress = false, children }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   /** Scrolled up from the newest text: a button takes the reader back down. */
@@ -77,8 +81,15 @@ export function ChatLog({ turns, onRetry, sessionId, olderTurns, onLoadOlder, ch
       <div class="chat-column" role="log" aria-live="off">
         {children}
         <OlderTurnsControl state={olderTurns} onLoad={onLoadOlder} />
-        {turns.map((turn) => (
-          <TurnView key={turn.key} turn={turn} onRetry={onRetry} sessionId={sessionId} />
+        {turns.map((turn, index) => (
+          <TurnView
+            key={turn.key}
+            turn={turn}
+            onRetry={onRetry}
+            sessionId={sessionId}
+            allowed={allowedActions(turn, index === turns.length - 1, turnInProgress)}
+            {...(actions ? { actions } : {})}
+          />
         ))}
       </div>
       {awayFromLatest && turns.length > 0 ? (

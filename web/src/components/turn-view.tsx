@@ -1,6 +1,8 @@
 import { Component } from 'preact';
-import { UserAttachments } from './user-attachments.js';
 import type { ChatTurn } from '../state/chat-state.js';
+import type { AllowedActions } from '../state/turn-actions-allowed.js';
+import { AnswerActions } from './answer-actions.js';
+import { UserMessageView } from './user-message-view.js';
 import { errorWords } from '../text/error-words.js';
 import { ReadAloud } from '../voice/read-aloud.js';
 import { formatDuration, plural } from '../text/format.js';
@@ -11,7 +13,18 @@ interface Props {
   turn: ChatTurn;
   onRetry: (id: string) => void;
   sessionId: string;
+  /** What the turn offers (turn-actions-allowed.ts), and what carries it out. */
+  allowed?: AllowedActions;
+  actions?: TurnActions;
 }
+
+/** Regenerate and edit, by the seq of the user message (chat-controller.ts). */
+export interface TurnActions {
+  regenerate(seq: number): void;
+  edit(seq: number, content: string): void;
+}
+
+const sameAllowed = (a: AllowedActions | undefined, b: AllowedActions | undefined) => a?.copy === b?.copy && a?.regenerate === b?.regenerate && a?.edit === b?.edit;
 
 const statusWords: Partial<Record<ChatTurn['status'], string>> = {
   cancelled: 'Stopped',
@@ -22,24 +35,20 @@ const statusWords: Partial<Record<ChatTurn['status'], string>> = {
 /** One exchange. Turns are immutable objects, so an unchanged turn skips rendering. */
 export class TurnView extends Component<Props> {
   override shouldComponentUpdate(next: Props): boolean {
-    return next.turn !== this.props.turn;
+    return next.turn !== this.props.turn || !sameAllowed(next.allowed, this.props.allowed);
   }
 
-  override render({ turn, onRetry, sessionId }: Props) {
+  override render({ turn, onRetry, sessionId, allowed, actions }: Props) {
     const { user } = turn;
+    const seq = user?.seq;
+    const onEdit = allowed?.edit && actions && seq !== undefined ? (content: string) => actions.edit(seq, content) : undefined;
+    const onRegenerate = allowed?.regenerate && actions && seq !== undefined ? () => actions.regenerate(seq) : undefined;
     const streaming = turn.status === 'streaming';
     const waiting = streaming && turn.parts.length === 0;
     const statusWord = statusWords[turn.status];
     return (
       <article class={`turn turn-${turn.status}`} data-status={turn.status} data-seq={user?.seq}>
-        {user ? (
-          <div class={`user-message user-${user.state}`} aria-label="You said">
-            {user.attachments?.length ? <UserAttachments sessionId={sessionId} attachments={user.attachments} /> : null}
-            {user.content ? <p class="user-text">{user.content}</p> : null}
-            {user.state === 'pending' ? <span class="user-state">Sending…</span> : null}
-            {user.state === 'queued' ? <span class="user-state">Waiting to send…</span> : null}
-          </div>
-        ) : null}
+        {user ? <UserMessageView user={user} sessionId={sessionId} onEdit={onEdit} /> : null}
         {turn.status === 'not-sent' ? (
           <div class="turn-problem" role="alert">
             <span>Not sent. {errorWords(turn.error?.code ?? 'internal', turn.error?.retryAfterS)}</span>
@@ -52,9 +61,12 @@ export class TurnView extends Component<Props> {
             )}
             {waiting ? <div class="thinking" aria-label="Parley is thinking"><span /><span /><span /></div> : null}
             {streaming && turn.parts.at(-1)?.kind === 'tool' ? <div class="thinking" aria-hidden="true"><span /><span /><span /></div> : null}
-            <ReadAloud turn={turn} />
+            <div class="answer-toolbar">
+              <ReadAloud turn={turn} />
+              <AnswerActions turn={turn} copy={allowed?.copy ?? false} onRegenerate={onRegenerate} />
+            </div>
             {turn.error ? (
-              <p class="turn-problem" role="alert">
+              <p class="turn-problem" role={turn.error.past ? undefined : 'alert'}>
                 {errorWords(turn.error.code, turn.error.retryAfterS)}
               </p>
             ) : null}

@@ -1,10 +1,10 @@
-import type { Attachment, DoneFrame, ErrorFrame, HistoryItem, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
-import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, TurnError, TurnStatus } from './chat-state.js';
+import type { AckFrame, Attachment, DoneFrame, ErrorFrame, HistoryItem, ServerFrame, SessionFrame } from '../../../src/protocol/index.js';
+import type { AnswerPart, ChatState, ChatTurn, ConnectionStatus, Replaces, TurnError, TurnStatus } from './chat-state.js';
 import { lastSeqOf, turnsFromHistory } from './turns-from-history.js';
 
 export type ChatAction =
   | { type: 'frame'; frame: ServerFrame }
-  | { type: 'send'; id: string; content: string; attachments?: Attachment[]; queued?: boolean }
+  | { type: 'send'; id: string; content: string; attachments?: Attachment[]; queued?: boolean; replaces?: Replaces }
   /** A queued message left the outbox for the server. */
   | { type: 'dequeue'; id: string }
   /** The user chose to retry a message that was not sent. */
@@ -34,7 +34,13 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
           ...state.turns,
           {
             key: `local-${action.id}`,
-            user: { content: action.content, id: action.id, state: action.queued ? 'queued' : 'pending', ...(action.attachments?.length ? { attachments: action.attachments } : {}) },
+            user: {
+              content: action.content,
+              id: action.id,
+              state: action.queued ? 'queued' : 'pending',
+              ...(action.attachments?.length ? { attachments: action.attachments } : {}),
+              ...(action.replaces === undefined ? {} : { replaces: action.replaces }),
+            },
             parts: [],
             status: 'sending',
           },
@@ -94,27 +100,8 @@ function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
   const next = { ...state, lastSeq: frame.seq };
   switch (frame.type) {
     case 'ack': {
-      const index = frame.id === undefined ? -1 : state.turns.findIndex((turn) => turn.user !== null && turn.user.id === frame.id && turn.user.state !== 'stored');
-      if (index >= 0) {
-        return {
-          ...replaceTurn(next, index, (turn) => ({ ...turn, user: { ...turn.user!, state: 'stored', seq: frame.seq }, status: 'streaming' })),
-          turnInProgress: true,
-        };
-      }
-      // Another tab's message, or a turn replayed to a page that had not seen it.
-      const turn: ChatTurn = {
-        key: `seq-${frame.seq}`,
-        user: {
-          content: frame.content ?? '',
-          seq: frame.seq,
-          state: 'stored',
-          ...(frame.id === undefined ? {} : { id: frame.id }),
-          ...(frame.attachments?.length ? { attachments: frame.attachments } : {}),
-        },
-        parts: [],
-        status: 'streaming',
-      };
-      return { ...next, turns: [...next.turns, turn], turnInProgress: true };
+      const acked = applyAck(next, frame);
+      return frame.replaces_seq === undefined ? acked : dropReplaced(acked, frame.replaces_seq, frame.seq);
     }
     case 'token':
       return updateStreamingTurn(next, frame.seq, (turn) => ({ ...turn, parts: appendText(turn.parts, frame.content) }));
@@ -140,6 +127,43 @@ function applyFrame(state: ChatState, frame: ServerFrame): ChatState {
     case 'done':
       return { ...updateStreamingTurn(next, frame.seq, (turn) => finishTurn(turn, frame)), turnInProgress: false };
   }
+}
+
+/** A stored message: this page's pending one, or a new turn (another tab's, or replayed). `state` has its lastSeq already. */
+function applyAck(state: ChatState, frame: AckFrame): ChatState {
+  const index = frame.id === undefined ? -1 : state.turns.findIndex((turn) => turn.user !== null && turn.user.id === frame.id && turn.user.state !== 'stored');
+  if (index >= 0) {
+    return {
+      ...replaceTurn(state, index, (turn) => ({ ...turn, user: { ...turn.user!, state: 'stored', seq: frame.seq }, status: 'streaming' })),
+      turnInProgress: true,
+    };
+  }
+  // Another tab's message, or a turn replayed to a page that had not seen it.
+  const turn: ChatTurn = {
+    key: `seq-${frame.seq}`,
+    user: {
+      content: frame.content ?? '',
+      seq: frame.seq,
+      state: 'stored',
+      ...(frame.id === undefined ? {} : { id: frame.id }),
+      ...(frame.attachments?.length ? { attachments: frame.attachments } : {}),
+    },
+    parts: [],
+    status: 'streaming',
+  };
+  return { ...state, turns: [...state.turns, turn], turnInProgress: true };
+}
+
+/**
+ * A regenerated or edited message was stored: the turn it replaces and every turn after it
+ * leave the page (the newest branch wins, as `activeHistory` decides for the history), all
+ * but the new turn and messages not stored yet.
+ */
+function dropReplaced(state: ChatState, replacesSeq: number, ackSeq: number): ChatState {
+  const cut = state.turns.findIndex((turn) => turn.user?.state === 'stored' && turn.user.seq !== undefined && turn.user.seq >= replacesSeq && turn.user.seq !== ackSeq);
+  if (cut < 0) return state;
+  const turns = state.turns.filter((turn, index) => index < cut || turn.user?.seq === ackSeq || turn.user?.state === 'pending' || turn.user?.state === 'failed');
+  return { ...state, turns };
 }
 
 /**

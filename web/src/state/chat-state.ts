@@ -16,6 +16,14 @@ export interface UserMessage {
    * (web/src/connection/outbox.ts); `pending`: sent and not acked yet.
    */
   state: 'queued' | 'pending' | 'stored' | 'failed';
+  /** A regenerated or edited message: which message it replaces (sent again as such on Retry). */
+  replaces?: Replaces;
+}
+
+/** `regenerate`: the message of `seq` asked again; `edit`: a new text for it. */
+export interface Replaces {
+  kind: 'regenerate' | 'edit';
+  seq: number;
 }
 
 export interface TextPart {
@@ -45,6 +53,8 @@ export interface TurnError {
   message: string;
   /** `rate_limited`, `quota_exceeded`: seconds until the user may send again. */
   retryAfterS?: number;
+  /** Read from history, not just happened: shown, but not announced as an alert. */
+  past?: boolean;
 }
 
 export interface TurnMeasures {

@@ -1,9 +1,11 @@
+import { activeHistory } from '../../../src/protocol/active-history.js';
 import type { HistoryItem } from '../../../src/protocol/index.js';
-import type { ChatTurn } from './chat-state.js';
+import type { ChatTurn, TurnMeasures } from './chat-state.js';
 
 /**
- * Rebuilds completed turns from a `session` frame's history. A turn's answer text comes
- * last (one `assistant_message` per turn), after its tool cards.
+ * Rebuilds completed turns from a `session` frame's history (or events read through the API),
+ * as they looked live: the active branch only, each answer with its badge, error and measures.
+ * A turn's answer text comes last (one `assistant_message` per turn), after its tool cards.
  */
 export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
   const turns: ChatTurn[] = [];
@@ -14,7 +16,7 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
     turns.push(current);
     return current;
   };
-  for (const item of history) {
+  for (const item of activeHistory(history)) {
     switch (item.type) {
       case 'user_message': {
         const turn = startTurn(`seq-${item.seq}`);
@@ -49,6 +51,9 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
         const turn = current ?? startTurn(`seq-${item.seq}`);
         if (item.content.length > 0) turn.parts.push({ kind: 'text', content: item.content });
         turn.status = item.status;
+        const measures = measuresOf(item);
+        if (measures) turn.measures = measures;
+        if (item.error_code !== undefined) turn.error = { code: item.error_code, message: item.error_message ?? '', past: true };
         for (const part of turn.parts) if (part.kind === 'tool') part.finished = true;
         current = undefined;
         break;
@@ -61,4 +66,17 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
 /** The highest seq in a history, -1 when empty. */
 export function lastSeqOf(history: readonly HistoryItem[]): number {
   return history.reduce((highest, item) => Math.max(highest, item.seq), -1);
+}
+
+/** The measures a live `done` frame gave, as the answer's stored event keeps them. */
+function measuresOf(item: Extract<HistoryItem, { type: 'assistant_message' }>): TurnMeasures | null {
+  const stored = item.measures;
+  if (stored === undefined && item.finish_reason === undefined) return null;
+  return {
+    ...(item.finish_reason === undefined ? {} : { finishReason: item.finish_reason }),
+    ...(stored?.ttft_ms === undefined ? {} : { ttftMs: stored.ttft_ms }),
+    ...(stored?.duration_ms === undefined ? {} : { durationMs: stored.duration_ms }),
+    ...(stored?.prompt_tokens === undefined ? {} : { promptTokens: stored.prompt_tokens }),
+    ...(stored?.completion_tokens === undefined ? {} : { completionTokens: stored.completion_tokens }),
+  };
 }
