@@ -118,6 +118,11 @@ export class Session {
    * replayed to sockets that saw that turn (their `after` lies within it), until the next turn.
    */
   #recoveredDone: { turnSeq: number; frame: ReplayFrame } | null = null;
+  /**
+   * Set while the session has no row yet (lazy-session.ts): the first message to be stored
+   * creates it first, and learns whether its sender may own it (false: refused and told).
+   */
+  #createRow: ((from: Replier) => Promise<boolean>) | null = null;
 
   /**
    * `lastSeq`: the highest seq among the stored events; `seqReservedThrough`: the stored
@@ -240,6 +245,19 @@ export class Session {
     return recovered !== null && recovered.frame.seq <= this.#deliveredSeq ? recovered : null;
   }
 
+  /**
+   * The session has no database row: the first message to be stored calls `create` before
+   * anything of it is written (the row, the seq block and the event need it). Null: it has one.
+   */
+  awaitRow(create: ((from: Replier) => Promise<boolean>) | null): void {
+    this.#createRow = create;
+  }
+
+  /** Whether the session still waits for its first message to get a database row. */
+  get rowless(): boolean {
+    return this.#createRow !== null;
+  }
+
   /** Frames go to `mirror` too, from now on (null: no more). */
   setMirror(mirror: FrameMirror | null): void {
     this.#mirror = mirror;
@@ -330,6 +348,10 @@ export class Session {
         await this.whenIdle();
         return this.#handleMessage(frame, from, account, true);
       case 'accept':
+        if (!(await this.#ensureRow(frame, from))) {
+          this.#dispatch({ type: 'not_stored' });
+          return;
+        }
         return this.#storeMessage(frame, attachments, decision.seq, receivedAt, account);
     }
   }
@@ -385,6 +407,24 @@ export class Session {
       from.send(JSON.stringify(toParleyError(thrown, 'storage_unavailable').toFrame(frame.id)));
       return null;
     }
+  }
+
+  /**
+   * The row a rowless session needs before its first message is stored: created here, once an
+   * accepted message is about to be stored, so a refused message (too large, over quota)
+   * leaves no session behind. False: not created or not the sender's (the sender was told).
+   */
+  async #ensureRow(frame: MessageFrame, from: Replier): Promise<boolean> {
+    const create = this.#createRow;
+    if (create === null) return true;
+    try {
+      if (!(await create(from))) return false;
+    } catch (thrown) {
+      from.send(JSON.stringify(toParleyError(thrown, 'storage_unavailable').toFrame(frame.id)));
+      return false;
+    }
+    if (this.#createRow === create) this.#createRow = null;
+    return true;
   }
 
   /**

@@ -124,6 +124,16 @@ export function createSessionStore(database: Database): SessionStore {
       return { session: toSessionRow(row), created: row.created === true };
     },
 
+    async reopenSession(sessionId) {
+      const rows = await database.query(
+        `UPDATE sessions SET is_active = true, end_time = NULL, finalize_due_at = NULL
+         WHERE session_id = $1
+         RETURNING ${sessionColumns}`,
+        [sessionId],
+      );
+      return rows[0] ? toSessionRow(rows[0]) : null;
+    },
+
     async getSession(sessionId) {
       const rows = await database.query(`SELECT ${sessionColumns} FROM sessions WHERE session_id = $1`, [sessionId]);
       return rows[0] ? toSessionRow(rows[0]) : null;

@@ -111,6 +111,11 @@ export interface SessionStore {
    * owner (`user_id`) is given once: a session that has one keeps it, whoever opens it later.
    */
   openSession(sessionId: string, userId: string | null): Promise<{ session: SessionRow; created: boolean }>;
+  /**
+   * Reopens a session that exists (active again, no end time, no pending finalize); null, and
+   * nothing written, when there is none (a new id gets its row with its first message).
+   */
+  reopenSession(sessionId: string): Promise<SessionRow | null>;
   getSession(sessionId: string): Promise<SessionRow | null>;
   listSessions(options: { limit: number; cursor?: string; userId?: string }): Promise<SessionPage>;
   /** All events of a session in order (seq, then id). */
