@@ -59,6 +59,8 @@ export interface SendOptions {
   interrupt?: boolean;
   /** Ids of files uploaded to the session (`POST /api/sessions/{id}/files`). */
   attachments?: readonly string[];
+  /** One of the `session` frame's `models` (its `id`): this turn and the session's next ones answer with it. */
+  model?: string;
 }
 
 /** What the client reads of a browser, when it runs in one (none of it exists in Node). */
@@ -151,6 +153,7 @@ export class ParleyClient {
       id: options.id ?? randomId(),
       ...(options.interrupt ? { interrupt: true } : {}),
       ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),
+      ...(options.model === undefined ? {} : { model: options.model }),
     };
     const turn = new Turn(frame.id, () => this.cancel()) as Turn & { id: string };
     this.#tracker.sent(turn, frame);

@@ -16,6 +16,8 @@ export const messageFrameSchema = z
     interrupt: z.boolean().optional(),
     /** Files uploaded to this session (POST /api/sessions/{id}/files), by id. */
     attachments: z.array(fileIdSchema).max(maxAttachmentsPerMessage, `at most ${maxAttachmentsPerMessage} attachments`).optional(),
+    /** One of the `session` frame's `models` (its `id`): this turn and the next answer with it. */
+    model: z.string().min(1).max(200).optional(),
   })
   .superRefine((message, context) => {
     if (message.content.length === 0 && !message.attachments?.length) {

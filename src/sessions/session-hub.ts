@@ -568,12 +568,14 @@ export class SessionHub implements LiveSessions, ClusterHost {
     let loading = this.#loading.get(sessionId);
     if (!loading) {
       loading = (async () => {
-        const [recent, seqReservedThrough] = await Promise.all([
+        const [recent, seqReservedThrough, row] = await Promise.all([
           loadRecentHistory(this.store, sessionId, this.dependencies.limits.history),
           this.store.readSeqReservation(sessionId),
+          // The model its user picked (LLM_MODELS) sticks across loads.
+          rowless ? null : this.store.getSession(sessionId),
         ]);
         const { lastSeq, history, olderHistory, existed } = recent;
-        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history, olderHistory }, this.dependencies);
+        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history, olderHistory, model: row?.model ?? null }, this.dependencies);
         if (rowless) session.awaitRow(this.#rowCreator(session));
         this.#sessions.set(sessionId, session);
         return { session, existed };

@@ -1,6 +1,7 @@
 import type { FrameSocket } from './frame-socket.js';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
+import type { OfferedModel } from '../llm/offered-models.js';
 import { historyItemFromEvent, toStorableText, type Attachment, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
@@ -17,7 +18,7 @@ export interface SessionDependencies {
   writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
   progress: Pick<SessionProgressWriter, 'reserveSeqs' | 'giveBackSeqs' | 'saveCheckpoint' | 'dropCheckpoint'>;
   /** The event log, for message ids older than the turns a long session keeps in memory. */
-  log: Pick<SessionStore, 'findMessageSeq'>;
+  log: Pick<SessionStore, 'findMessageSeq'> & Partial<Pick<SessionStore, 'setSessionModel'>>;
   runner: ModelRunner;
   estimateUsage: EstimateUsage;
   /** Per-user message rate and daily model tokens, shared by every session and instance. */
@@ -123,6 +124,8 @@ export class Session {
    * creates it first, and learns whether its sender may own it (false: refused and told).
    */
   #createRow: ((from: Replier) => Promise<boolean>) | null = null;
+  /** The model its user picked last (`provider:model`), as the row records it; null: the default. */
+  #model: string | null;
 
   /**
    * `lastSeq`: the highest seq among the stored events; `seqReservedThrough`: the stored
@@ -130,7 +133,7 @@ export class Session {
    */
   constructor(
     readonly id: string,
-    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[]; olderHistory?: boolean },
+    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[]; olderHistory?: boolean; model?: string | null },
     private readonly dependencies: SessionDependencies,
   ) {
     this.#seq = lastSeqAfterLoad({ lastEventSeq: initial.lastSeq, seqReservedThrough: initial.seqReservedThrough });
@@ -146,6 +149,19 @@ export class Session {
     this.#olderHistory = initial.olderHistory ?? false;
     this.#turnHistoryStart = initial.history.length;
     this.#admission = initialAdmission(initial.history);
+    this.#model = initial.model ?? null;
+  }
+
+  /** The models this session may answer with, the default first (LLM_MODELS). */
+  get #offeredModels(): readonly OfferedModel[] {
+    const { runner } = this.dependencies;
+    return runner.models ?? [{ id: `${runner.provider}:${runner.modelId}`, provider: runner.provider as OfferedModel['provider'], model: runner.modelId }];
+  }
+
+  /** The session's model: its user's last pick while the server still offers it, else the default. */
+  get model(): OfferedModel {
+    const offered = this.#offeredModels;
+    return offered.find((model) => model.id === this.#model) ?? offered[0]!;
   }
 
   /** The last seq sent to the sockets. */
@@ -204,7 +220,8 @@ export class Session {
       resumed: options.resumed,
       last_seq: this.#deliveredSeq,
       ...(options.resumed ? this.#recentHistory() : {}),
-      model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
+      model: { provider: this.model.provider, model: this.model.model, id: this.model.id },
+      models: this.#offeredModels.map((model) => ({ ...model, current: model.id === this.model.id })),
       turn_in_progress: !this.idle,
     };
     const after = options.after ?? -1;
@@ -318,6 +335,11 @@ export class Session {
 
   async #handleMessage(frame: MessageFrame, from: Replier, account: string | null, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
+    if (frame.model !== undefined && !this.#offeredModels.some((model) => model.id === frame.model)) {
+      const names = this.#offeredModels.map((model) => model.id).join(', ');
+      from.send(JSON.stringify(new ParleyError('unknown_model', `The model "${frame.model.slice(0, 80)}" is not offered here; pick one of: ${names}.`).toFrame(frame.id)));
+      return;
+    }
     const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
     if (rateLimit === null) return;
     const attachments = await this.#resolveAttachments(frame, from);
@@ -451,8 +473,10 @@ export class Session {
     const item = historyItemFromEvent({ ...event, created_at: new Date().toISOString() });
     const history = item ? [...this.#history, item] : this.#history.slice();
     const olderOmitted = this.#olderHistory;
+    // A message's `model` is the session's pick from now on; the turn answers with it.
+    const model = frame.model ?? this.model.id;
     const stored = this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
-    const early = startEarly((signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel }));
+    const early = startEarly((signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel, model }));
     try {
       await stored;
     } catch (thrown) {
@@ -466,6 +490,7 @@ export class Session {
     }
     this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
     if (item) this.#history.push(item);
+    if (frame.model !== undefined && frame.model !== this.#model) this.#recordModel(frame.model);
     this.#emitNumbered(ackSeq, {
       type: 'ack',
       ...(frame.id === undefined ? {} : { id: frame.id }),
@@ -474,6 +499,12 @@ export class Session {
     });
     this.#turnAccount = account;
     this.#startTurn(ackSeq, receivedAt, early);
+  }
+
+  /** Off the message's path: a pick that fails to be stored is lost at the next load only. */
+  #recordModel(model: string): void {
+    this.#model = model;
+    this.dependencies.log.setSessionModel?.(this.id, model).catch((error: unknown) => this.dependencies.onWriteError?.(error));
   }
 
   #dispatch(event: AdmissionEvent): AdmissionDecision | null {
