@@ -42,6 +42,7 @@ export function historyItemFromEvent(event: LoggedEvent): HistoryItem | null {
         type: 'assistant_message',
         content: event.content ?? '',
         status: (metadata.status as TurnStatus | undefined) ?? 'complete',
+        ...(typeof metadata.model === 'string' ? { model: metadata.model } : {}),
         ...base,
       };
     case 'tool_call':

@@ -22,6 +22,8 @@ export const historyItemSchema = z.discriminatedUnion('type', [
     type: z.literal('assistant_message'),
     content: z.string(),
     status: turnStatusSchema,
+    /** The model that answered, when one started. */
+    model: z.string().optional(),
     seq: z.number().int(),
     created_at: z.string(),
   }),
