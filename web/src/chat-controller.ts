@@ -54,7 +54,7 @@ export class ChatController {
    * again after a drop until acked.
    */
   send(content: string, interrupt = false, attachments: Attachment[] = []): void {
-    const turn = this.#client.send(content, { interrupt, attachments: attachments.map((attachment) => attachment.file_id) });
+    const turn = this.#client.send(content, { interrupt, attachments: attachments.map((attachment) => attachment.file_id), ...this.#pickedModel() });
     this.store.dispatch({ type: 'send', id: turn.id, content, attachments });
   }
 
@@ -62,7 +62,18 @@ export class ChatController {
     const turn = this.store.state.turns.find((candidate) => candidate.user?.id === id);
     if (!turn?.user) return;
     this.store.dispatch({ type: 'retry', id });
-    this.#client.send(turn.user.content, { id, attachments: (turn.user.attachments ?? []).map((attachment) => attachment.file_id) });
+    this.#client.send(turn.user.content, { id, attachments: (turn.user.attachments ?? []).map((attachment) => attachment.file_id), ...this.#pickedModel() });
+  }
+
+  /** The header's model picker: the next message carries the pick, and the session keeps it. */
+  pickModel(id: string): void {
+    this.store.dispatch({ type: 'pick-model', id });
+  }
+
+  /** The model to name in a message: only when the server offers a choice. */
+  #pickedModel(): { model?: string } {
+    const { model, models } = this.store.state;
+    return models.length > 1 && model?.id !== undefined ? { model: model.id } : {};
   }
 
   cancel(): void {

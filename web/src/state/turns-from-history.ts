@@ -49,6 +49,7 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
         const turn = current ?? startTurn(`seq-${item.seq}`);
         if (item.content.length > 0) turn.parts.push({ kind: 'text', content: item.content });
         turn.status = item.status;
+        if (item.model !== undefined) turn.model = item.model;
         for (const part of turn.parts) if (part.kind === 'tool') part.finished = true;
         current = undefined;
         break;
