@@ -179,10 +179,8 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
     for (let round = 0; round < 5; round += 1) {
       const sessionId = `race-${randomUUID()}`;
       // The session exists from its first message (issue 15): both may open the unused id.
-      const [alice, bob] = await Promise.all([
-        TestClient.open(socketUrl(sessionId, credentials.alice)),
-        TestClient.open(socketUrl(sessionId, credentials.bob)),
-      ]);
+      const alice = TestClient.open(socketUrl(sessionId, credentials.alice));
+      const bob = TestClient.open(socketUrl(sessionId, credentials.bob));
       await Promise.all([alice.waitFor('session'), bob.waitFor('session')]);
       for (const client of [alice, bob]) client.send({ type: 'message', content: 'what is 2+2?' });
       const outcome = (client: TestClient) =>

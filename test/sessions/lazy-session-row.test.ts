@@ -84,7 +84,7 @@ describe.each(serverDatabaseVariants)('a session is created by its first message
       expect(await server.app.parley.store.getSession(sessionId)).toMatchObject({ user_id: winner });
       expect(loser.frames.filter((frame) => ['ack', 'token', 'done', 'tool_call'].includes(frame.type))).toStrictEqual([]);
       // Once it exists, it is the winner's: another user is refused at the door.
-      const late = await TestClient.open(`${server.wsUrl}/ws/session/${sessionId}?access_token=${tokens.carol}`);
+      const late = TestClient.open(`${server.wsUrl}/ws/session/${sessionId}?access_token=${tokens.carol}`);
       expect(await late.closed()).toBe(1008);
       expect(late.frames[0]).toMatchObject({ type: 'error', code: 'forbidden' });
       expect((await get(`/api/sessions/${sessionId}`, loser === alice ? 'alice' : 'bob')).statusCode).toBe(404);
