@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authSettingsShape } from './auth/auth-settings.js';
 import { fileSettingsShape } from './files/file-settings.js';
 import { pageSettingsShape } from './http/page-settings.js';
+import { modelChoicesSetting } from './model-choices-setting.js';
 import { commaList, integer, optionalText } from './setting-values.js';
 import { toolNamePattern } from './tools/tool-name-filter.js';
 import { voiceSettingsShape } from './voice/voice-settings.js';
@@ -52,6 +53,8 @@ export const settingsSchema = z.object({
     }
     return names as Array<z.infer<typeof providerName>>;
   }),
+  /** The models a user may pick per session, `provider:model,...`; unset: the configured one and LLM_FALLBACK's. */
+  LLM_MODELS: modelChoicesSetting,
   GEMINI_API_KEY: optionalText,
   GEMINI_MODEL: z.string().min(1).default('gemini-3.5-flash'),
   GEMINI_BASE_URL: optionalText.pipe(z.url().optional()),

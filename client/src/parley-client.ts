@@ -74,6 +74,8 @@ export interface SendOptions {
   regenerate?: number;
   /** This message is an edit of the user message of this seq: it replaces that turn and every turn after it. */
   editOf?: number;
+  /** One of the `session` frame's `models` (its `id`): this turn and the session's next ones answer with it. */
+  model?: string;
 }
 
 /** What the client reads of a browser, when it runs in one (none of it exists in Node). */
@@ -168,6 +170,7 @@ export class ParleyClient {
       ...(options.attachments?.length ? { attachments: [...options.attachments] } : {}),
       ...(options.regenerate === undefined ? {} : { regenerate: options.regenerate }),
       ...(options.editOf === undefined ? {} : { edit_of: options.editOf }),
+      ...(options.model === undefined ? {} : { model: options.model }),
     };
     const turn = new Turn(frame.id, () => this.cancel()) as Turn & { id: string };
     this.#tracker.sent(turn, frame);

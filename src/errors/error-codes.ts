@@ -8,6 +8,7 @@ export const errorCodes = {
   too_large: { status: 413, recoverable: true, meaning: 'The frame or message content is over the size limit.' },
   unsupported_file: { status: 415, recoverable: false, meaning: 'The uploaded file\'s content is not an allowed type (checked from its bytes, not its name), or is a PDF with scripts or one that cannot be read.' },
   bad_attachment: { status: 400, recoverable: false, meaning: 'A `message` names a file this session does not have; upload it with `POST /api/sessions/{id}/files` first. The message is not run.' },
+  unknown_model: { status: 400, recoverable: true, meaning: 'A `message` names a `model` that is not among the `session` frame\'s `models` (LLM_MODELS); the message is not run.' },
   turn_in_progress: { status: 409, recoverable: true, meaning: 'A turn is running; send `cancel`, or the message with `"interrupt": true`.' },
   rate_limited: { status: 429, recoverable: true, meaning: 'Too many messages or requests, or the model provider is rate limiting; retry later.' },
   llm_error: { status: 502, recoverable: true, meaning: 'The model failed to answer; the partial answer is kept.' },

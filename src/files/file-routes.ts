@@ -40,7 +40,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRoutesOptions> = async (app, 
     throwFileSizeLimit: false,
     limits: { fileSize: policy.maxFileBytes, files: 1, fields: 4, fieldSize: 1024, parts: 5, headerPairs: 50 },
   });
-  app.addHook('preHandler', createSessionOwnershipHook(store));
+  app.addHook('preHandler', createSessionOwnershipHook(store, { createOnPost: true }));
 
   app.post('/api/sessions/:id/files', {
     schema: {

@@ -11,7 +11,7 @@ const clientFrameSummaries: Record<ClientFrame['type'], string> = {
 };
 
 const serverFrameSummaries: Record<ServerFrame['type'], string> = {
-  session: 'The first frame after connecting: the session, its history when resumed, and whether a turn is in progress.',
+  session: 'The first frame after connecting: the session, its history when resumed, the models it may pick, and whether a turn is in progress.',
   ack: 'The user message is stored durably.',
   token: 'The next piece of the answer, in order.',
   tool_call: 'The model called a tool.',
@@ -101,7 +101,7 @@ export function asyncApiDocument({ version, host, secure }: AsyncApiOptions): Re
         address: '/ws/session/{session_id}',
         title: 'A conversation session',
         description:
-          'Connecting to a new id creates the session; a known id resumes it with its history. Several sockets may attach to one session; each receives every frame.',
+          'Connecting to a new id opens an empty session whose first `message` creates it (with REDIS_URL, the connection does); a known id resumes it with its history. Several sockets may attach to one session; each receives every frame.',
         parameters: {
           session_id: { description: `1 to 128 characters of A-Z a-z 0-9 . _ - (${sessionIdPattern ?? ''}).` },
         },

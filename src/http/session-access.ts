@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { canAccessSession } from '../auth/can-access-session.js';
+import { canAccessSession, ownerForNewSession } from '../auth/can-access-session.js';
 import { ParleyError } from '../errors/index.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
 import { principalOf } from './access-hook.js';
@@ -21,11 +21,19 @@ export function noSuchSession(sessionId: string): ParleyError {
  * loads the session and lets the request on only when canAccessSession allows it. A foreign
  * session answers exactly as a missing one, 404 `not_found`.
  */
-export function createSessionOwnershipHook(store: SessionStore): (request: FastifyRequest) => Promise<void> {
+export function createSessionOwnershipHook(
+  store: SessionStore,
+  { createOnPost = false }: { createOnPost?: boolean } = {},
+): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
     const sessionId = (request.params as { id?: unknown } | undefined)?.id;
     if (typeof sessionId !== 'string') return;
-    const session = await store.getSession(sessionId);
+    let session = await store.getSession(sessionId);
+    // A file attached before the first message: the session (rowless until a message, see
+    // lazy-session-row.ts) gets its row now, owned by the uploader unless someone was first.
+    if (session === null && createOnPost && request.method === 'POST') {
+      session = (await store.openSession(sessionId, ownerForNewSession(principalOf(request)))).session;
+    }
     if (session === null || canAccessSession(principalOf(request), session.user_id) !== 'allow') throw noSuchSession(sessionId);
     request.ownedSession = session;
   };

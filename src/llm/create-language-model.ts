@@ -17,11 +17,11 @@ export interface SelectedModel {
 
 const openAiDefaultBaseUrl = 'https://api.openai.com/v1';
 
-/** The model for one provider as the settings describe it (CONTRACT.md names the settings). */
-export function createLanguageModel(settings: Settings, provider: ProviderName = chooseProvider(settings)): SelectedModel {
+/** The model for one provider as the settings describe it (CONTRACT.md names the settings); `modelName` picks another of its models (LLM_MODELS). */
+export function createLanguageModel(settings: Settings, provider: ProviderName = chooseProvider(settings), modelName?: string): SelectedModel {
   switch (provider) {
     case 'gemini': {
-      const modelId = geminiModelId(settings.GEMINI_MODEL);
+      const modelId = geminiModelId(modelName ?? settings.GEMINI_MODEL);
       const google = createGoogleGenerativeAI({
         apiKey: settings.GEMINI_API_KEY ?? '',
         ...(settings.GEMINI_BASE_URL ? { baseURL: withoutTrailingSlash(settings.GEMINI_BASE_URL) } : {}),
@@ -33,15 +33,16 @@ export function createLanguageModel(settings: Settings, provider: ProviderName =
       const model = createOpenAiChatModel({
         baseURL,
         apiKey: settings.OPENAI_API_KEY,
-        modelId: settings.OPENAI_MODEL,
+        modelId: modelName ?? settings.OPENAI_MODEL,
         pdfInput: resolvePdfInput(settings.OPENAI_PDF_INPUT, baseURL),
       });
-      return { provider, modelId: settings.OPENAI_MODEL, model };
+      return { provider, modelId: modelName ?? settings.OPENAI_MODEL, model };
     }
     case 'offline':
       return {
         provider,
-        modelId: 'parley-offline',
+        // LLM_MODELS may name it (offline:offline): a turn then reports that name.
+        modelId: modelName ?? 'parley-offline',
         model: createOfflineModel({ tokenDelayMs: settings.OFFLINE_TOKEN_DELAY_MS }),
       };
   }

@@ -1,4 +1,4 @@
-import { chooseProvider, type ProviderName, type Settings } from '../config.js';
+import type { Settings } from '../config.js';
 import type { WarningLogger } from '../logging/logger.js';
 import type { HistoryItem } from '../protocol/index.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -6,7 +6,8 @@ import { chooseAttachments, type AttachmentContent, type AttachmentLoader } from
 import { createLanguageModel } from './create-language-model.js';
 import { estimateTokens } from './estimate-tokens.js';
 import { fitContextBudget } from './fit-context-budget.js';
-import { createResilientModel } from './resilient-model.js';
+import { modelsToTry, offeredModels, providerChain, type OfferedModel } from './offered-models.js';
+import { createResilientModel, type ResilientModel } from './resilient-model.js';
 import { runModelTurn } from './run-model-turn.js';
 import { summarizeConversation, type ConversationSummary } from './summarize.js';
 import type { TurnEvent } from './turn-event.js';
@@ -28,6 +29,8 @@ export interface TurnRequest {
   signal: AbortSignal;
   /** Hears which model answers each step of the turn (the turn's assistant_message names it). */
   onModel?: (modelId: string) => void;
+  /** The session's pick among `models` (its id); absent or unknown: the first. */
+  model?: string | undefined;
 }
 
 /**
@@ -37,6 +40,8 @@ export interface TurnRequest {
 export interface ModelRunner {
   readonly provider: string;
   readonly modelId: string;
+  /** The models a session may pick (LLM_MODELS), the default first; absent: just provider/modelId. */
+  readonly models?: readonly OfferedModel[];
   runTurn(request: TurnRequest): AsyncGenerator<TurnEvent>;
   /** The configured model's summary, or the extractive one when the model fails. */
   summarize(history: readonly HistoryItem[], signal?: AbortSignal): Promise<ConversationSummary>;
@@ -60,27 +65,39 @@ export function attachmentBudgetBytes(settings: Pick<Settings, 'MAX_FILE_BYTES'>
   return Math.max(32 * 1024 * 1024, settings.MAX_FILE_BYTES);
 }
 
-/** The provider chain: the chosen provider first, then LLM_FALLBACK in order, each once. */
-export function providerChain(settings: Settings): ProviderName[] {
-  return [...new Set([chooseProvider(settings), ...settings.LLM_FALLBACK])];
-}
+export { providerChain } from './offered-models.js';
 
 export function createModelRunner(settings: Settings, tools: ToolRegistry, options: ModelRunnerOptions): ModelRunner {
-  const candidates = providerChain(settings).map((provider) => createLanguageModel(settings, provider));
-  const primary = candidates[0]!;
-  const model = createResilientModel(candidates, {
+  const resilience = {
     retry: { ...defaultRetryPolicy, ...options.retry, maxRetries: settings.LLM_MAX_RETRIES },
     firstTokenTimeoutMs: settings.LLM_FIRST_TOKEN_TIMEOUT_MS,
     idleTimeoutMs: settings.LLM_IDLE_TIMEOUT_MS,
-  });
+  };
+  const candidates = providerChain(settings).map((provider) => createLanguageModel(settings, provider));
+  const primary = candidates[0]!;
+  // Summaries and titles: the configured model, as before model choice.
+  const model = createResilientModel(candidates, resilience);
+  const models = offeredModels(settings);
+  // A pick's model chain, built on first use: most sessions use the default.
+  const picked = new Map<string, ResilientModel>();
+  const modelFor = (choice: string | undefined): ResilientModel => {
+    const offered = models.find((candidate) => candidate.id === choice) ?? models[0]!;
+    let chain = picked.get(offered.id);
+    if (!chain) {
+      chain = createResilientModel(modelsToTry(settings, offered).map((each) => createLanguageModel(settings, each.provider, each.model)), resilience);
+      picked.set(offered.id, chain);
+    }
+    return chain;
+  };
 
   return {
     provider: primary.provider,
     modelId: primary.modelId,
-    runTurn: ({ history, olderOmitted, signal, onModel }) => {
+    models,
+    runTurn: ({ history, olderOmitted, signal, onModel, model: choice }) => {
       const budgeted = fitContextBudget(history, settings.CONTEXT_BUDGET_TOKENS, estimateTokens(systemPrompt), olderOmitted);
       const request = {
-        model,
+        model: modelFor(choice),
         system: budgeted.condensed === null ? systemPrompt : `${systemPrompt}\n\n${budgeted.condensed}`,
         history: budgeted.history,
         tools,

@@ -23,6 +23,8 @@ export const messageFrameSchema = z
     regenerate: z.number().int().nonnegative().optional(),
     /** This message (`content`, `attachments`) is an edit of the user message of this seq: it replaces that turn and every turn after it. */
     edit_of: z.number().int().nonnegative().optional(),
+    /** One of the `session` frame's `models` (its `id`): this turn and the next answer with it. */
+    model: z.string().min(1).max(200).optional(),
   })
   .superRefine((message, context) => {
     if (message.regenerate !== undefined && message.edit_of !== undefined) {

@@ -50,6 +50,7 @@ export function historyItemFromEvent(event: LoggedEvent): HistoryItem | null {
         ...(measures === null ? {} : { measures }),
         ...(typeof metadata.error_code === 'string' ? { error_code: metadata.error_code } : {}),
         ...(typeof metadata.error_message === 'string' ? { error_message: metadata.error_message } : {}),
+        ...(typeof metadata.model === 'string' ? { model: metadata.model } : {}),
         ...base,
       };
     }

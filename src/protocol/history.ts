@@ -49,6 +49,8 @@ export const historyItemSchema = z.discriminatedUnion('type', [
     /** A failed turn's error code (error-codes.ts) and its message. */
     error_code: z.string().optional(),
     error_message: z.string().optional(),
+    /** The model that answered, when one started. */
+    model: z.string().optional(),
     seq: z.number().int(),
     created_at: z.string(),
   }),

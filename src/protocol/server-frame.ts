@@ -20,8 +20,10 @@ export const sessionFrameSchema = z.object({
    * `GET /api/sessions/{id}/events?before=` the seq of `history`'s first item.
    */
   more_history: z.boolean().optional(),
-  /** Which model answers; never a key. */
-  model: z.object({ provider: z.string(), model: z.string() }),
+  /** Which model answers: the session's pick, else the default; never a key. `id` is what a `message` frame's `model` names. */
+  model: z.object({ provider: z.string(), model: z.string(), id: z.string().optional() }),
+  /** The models the session may pick (LLM_MODELS), the default first; `current` marks `model`. */
+  models: z.array(z.object({ id: z.string(), provider: z.string(), model: z.string(), current: z.boolean() })).optional(),
   /** True while a turn runs: frames of it follow (replayed after `after`, then live). */
   turn_in_progress: z.boolean(),
 });
@@ -77,6 +79,8 @@ export const doneFrameSchema = z.object({
     .optional(),
   ttft_ms: z.number().nonnegative().optional(),
   duration_ms: z.number().nonnegative().optional(),
+  /** The model that answered (a fallback's when the pick could not start); absent when none started. */
+  model: z.string().optional(),
 });
 
 export const errorFrameSchema = z.object({

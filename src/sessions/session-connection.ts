@@ -2,6 +2,17 @@ import type { FrameSocket } from './frame-socket.js';
 import type { RemoteMember, RemoteSession } from '../cluster/remote-session.js';
 import type { Session } from './session.js';
 import type { Subscriber } from './subscriber.js';
+import type { SessionRow } from '../store/types.js';
+
+/**
+ * What a socket attached to a session with no row yet brings to its creation: the owner it
+ * would give the session, and the check that throws (the route's refusal) when the row, as
+ * created by whichever message came first, is not its to use.
+ */
+export interface RowClaim {
+  ownerIfNew: string | null;
+  admit: (session: SessionRow) => void;
+}
 
 /** Where one socket's session runs: here, or on another instance that this one follows. */
 export type ConnectionBacking =
@@ -17,6 +28,8 @@ export class SessionConnection {
     readonly sessionId: string,
     readonly socket: FrameSocket,
     public backing: ConnectionBacking,
+    /** Set when the session had no row as the socket attached (lazy-session-row.ts). */
+    readonly claim: RowClaim | null = null,
   ) {}
 
   get subscriber(): Subscriber {

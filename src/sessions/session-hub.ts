@@ -9,9 +9,10 @@ import type { ClientFrame, MessageFrame } from '../protocol/index.js';
 import type { SessionRow, SessionStore } from '../store/types.js';
 import { waitAtMost } from '../time/wait-at-most.js';
 import { loadRecentHistory } from './load-recent-history.js';
-import { Session, type SessionDependencies } from './session.js';
+import { createRowOnFirstMessage } from './lazy-session-row.js';
+import { Session, type Replier, type SessionDependencies } from './session.js';
 import { Subscriber } from './subscriber.js';
-import { SessionConnection } from './session-connection.js';
+import { SessionConnection, type RowClaim } from './session-connection.js';
 
 /**
  * What the finalizer needs of the live sessions: whether one is in use, and to let a finalized
@@ -116,12 +117,14 @@ export class SessionHub implements LiveSessions, ClusterHost {
     after?: number,
     admit?: (session: SessionRow) => void,
   ): Promise<SessionConnection> {
-    // Reopens a finalized session and cancels a pending finalize, durably, before the client is told anything.
+    const cluster = this.cluster;
+    if (!cluster) return this.#attachWithoutCluster(sessionId, userId, socket, after, admit);
+    // A cluster's lease and seq block need the row at once: with REDIS_URL the first socket
+    // creates it (lazy-session-row.ts is for one instance). Reopens a finalized session and
+    // cancels a pending finalize, durably, before the client is told anything.
     const opened = await this.store.openSession(sessionId, userId);
     admit?.(opened.session);
-    const cluster = this.cluster;
     const options = { resumed: !opened.created, after };
-    if (!cluster) return this.#attachLocal(await this.#load(sessionId), socket, options);
 
     const deadline = Date.now() + ownerSearchMs;
     for (;;) {
@@ -140,6 +143,33 @@ export class SessionHub implements LiveSessions, ClusterHost {
         if (Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, ownerRetryMs));
       }
+    }
+  }
+
+  /**
+   * One instance: a known session is reopened as it is attached; an unknown one is loaded
+   * with no row, which its first stored message creates (lazy-session-row.ts), and the socket
+   * keeps a claim checked then. Nothing is written for a page that never sends.
+   */
+  async #attachWithoutCluster(
+    sessionId: string,
+    userId: string | null,
+    socket: FrameSocket,
+    after: number | undefined,
+    admit: ((session: SessionRow) => void) | undefined,
+  ): Promise<SessionConnection> {
+    for (;;) {
+      const reopened = await this.store.reopenSession(sessionId);
+      if (reopened !== null) {
+        admit?.(reopened);
+        return this.#attachLocal(await this.#load(sessionId), socket, { resumed: true, after });
+      }
+      const loaded = await this.#load(sessionId, { rowless: true });
+      // Its first message created the row meanwhile: admitted against that row instead.
+      if (!loaded.session.rowless) continue;
+      const claim = { ownerIfNew: userId, admit: admit ?? (() => undefined) };
+      // No row, no history: every socket of it is told `resumed: false`.
+      return this.#attachLocal({ session: loaded.session, existed: false }, socket, { resumed: false, after }, claim);
     }
   }
 
@@ -175,6 +205,10 @@ export class SessionHub implements LiveSessions, ClusterHost {
     }
     const { session, subscriber } = backing;
     session.detach(subscriber);
+    // Nobody sent anything: nothing of it stays, in memory or in the database.
+    if (session.rowless && session.subscriberCount === 0 && session.idle && this.#sessions.get(session.id) === session) {
+      this.#sessions.delete(session.id);
+    }
     this.followersLeft(session.id);
     this.#handOverIfAway(session);
   }
@@ -344,10 +378,28 @@ export class SessionHub implements LiveSessions, ClusterHost {
 
   // --- Inside ---
 
-  #attachLocal({ session, existed }: { session: Session; existed: boolean }, socket: FrameSocket, options: { resumed: boolean; after?: number | undefined }): SessionConnection {
+  #attachLocal(
+    { session, existed }: { session: Session; existed: boolean },
+    socket: FrameSocket,
+    options: { resumed: boolean; after?: number | undefined },
+    claim: RowClaim | null = null,
+  ): SessionConnection {
     this.cluster?.own(session);
     const subscriber = session.attach(socket, { resumed: existed || options.resumed, after: options.after });
-    return this.#remember(new SessionConnection(session.id, socket, { kind: 'local', session, subscriber }));
+    return this.#remember(new SessionConnection(session.id, socket, { kind: 'local', session, subscriber }, claim));
+  }
+
+  /** What a rowless session calls as its first message is about to be stored. */
+  #rowCreator(session: Session): (from: Replier) => Promise<boolean> {
+    return async (from) => {
+      const attached = [...(this.#connections.get(session.id) ?? [])].filter(
+        (connection) => connection.backing.kind === 'local' && connection.backing.session === session,
+      );
+      const sender = attached.find((connection) => connection.subscriber === from);
+      // The sender left before its message came to be stored: nothing is created for it.
+      if (sender === undefined) return false;
+      return createRowOnFirstMessage(this.store, session.id, sender, attached);
+    };
   }
 
   /**
@@ -509,18 +561,22 @@ export class SessionHub implements LiveSessions, ClusterHost {
     return connection;
   }
 
-  async #load(sessionId: string): Promise<{ session: Session; existed: boolean }> {
+  /** `rowless`: the session has no database row yet; a load it starts waits for the first message to create one. */
+  async #load(sessionId: string, { rowless = false } = {}): Promise<{ session: Session; existed: boolean }> {
     const live = this.#sessions.get(sessionId);
     if (live) return { session: live, existed: true };
     let loading = this.#loading.get(sessionId);
     if (!loading) {
       loading = (async () => {
-        const [recent, seqReservedThrough] = await Promise.all([
+        const [recent, seqReservedThrough, row] = await Promise.all([
           loadRecentHistory(this.store, sessionId, this.dependencies.limits.history),
           this.store.readSeqReservation(sessionId),
+          // The model its user picked (LLM_MODELS) sticks across loads.
+          rowless ? null : this.store.getSession(sessionId),
         ]);
         const { lastSeq, history, olderHistory, existed } = recent;
-        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history, olderHistory }, this.dependencies);
+        const session = new Session(sessionId, { lastSeq, seqReservedThrough, history, olderHistory, model: row?.model ?? null }, this.dependencies);
+        if (rowless) session.awaitRow(this.#rowCreator(session));
         this.#sessions.set(sessionId, session);
         return { session, existed };
       })().finally(() => this.#loading.delete(sessionId));

@@ -1,6 +1,7 @@
 import type { FrameSocket } from './frame-socket.js';
 import { isParleyError, ParleyError, toParleyError } from '../errors/index.js';
 import type { ModelRunner } from '../llm/model-runner.js';
+import type { OfferedModel } from '../llm/offered-models.js';
 import { activeHistory, historyItemFromEvent, toStorableText, type Attachment, type ClientFrame, type HistoryItem, type MessageFrame, type SessionFrame, type UnsequencedFrame } from '../protocol/index.js';
 import type { QuotaGate } from '../quotas/quota-gate.js';
 import type { SessionProgressWriter } from '../store/session-progress-writer.js';
@@ -18,7 +19,7 @@ export interface SessionDependencies {
   writer: { append(event: NewEvent, options?: { deadlineMs?: number }): Promise<void> };
   progress: Pick<SessionProgressWriter, 'reserveSeqs' | 'giveBackSeqs' | 'saveCheckpoint' | 'dropCheckpoint'>;
   /** The event log, for message ids older than the turns a long session keeps in memory. */
-  log: Pick<SessionStore, 'findMessageSeq'>;
+  log: Pick<SessionStore, 'findMessageSeq'> & Partial<Pick<SessionStore, 'setSessionModel'>>;
   runner: ModelRunner;
   estimateUsage: EstimateUsage;
   /** Per-user message rate and daily model tokens, shared by every session and instance. */
@@ -119,6 +120,13 @@ export class Session {
    * replayed to sockets that saw that turn (their `after` lies within it), until the next turn.
    */
   #recoveredDone: { turnSeq: number; frame: ReplayFrame } | null = null;
+  /**
+   * Set while the session has no row yet (lazy-session.ts): the first message to be stored
+   * creates it first, and learns whether its sender may own it (false: refused and told).
+   */
+  #createRow: ((from: Replier) => Promise<boolean>) | null = null;
+  /** The model its user picked last (`provider:model`), as the row records it; null: the default. */
+  #model: string | null;
 
   /**
    * `lastSeq`: the highest seq among the stored events; `seqReservedThrough`: the stored
@@ -126,7 +134,7 @@ export class Session {
    */
   constructor(
     readonly id: string,
-    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[]; olderHistory?: boolean },
+    initial: { lastSeq: number; seqReservedThrough: number; history: HistoryItem[]; olderHistory?: boolean; model?: string | null },
     private readonly dependencies: SessionDependencies,
   ) {
     this.#seq = lastSeqAfterLoad({ lastEventSeq: initial.lastSeq, seqReservedThrough: initial.seqReservedThrough });
@@ -142,6 +150,19 @@ export class Session {
     this.#olderHistory = initial.olderHistory ?? false;
     this.#turnHistoryStart = initial.history.length;
     this.#admission = initialAdmission(initial.history);
+    this.#model = initial.model ?? null;
+  }
+
+  /** The models this session may answer with, the default first (LLM_MODELS). */
+  get #offeredModels(): readonly OfferedModel[] {
+    const { runner } = this.dependencies;
+    return runner.models ?? [{ id: `${runner.provider}:${runner.modelId}`, provider: runner.provider as OfferedModel['provider'], model: runner.modelId }];
+  }
+
+  /** The session's model: its user's last pick while the server still offers it, else the default. */
+  get model(): OfferedModel {
+    const offered = this.#offeredModels;
+    return offered.find((model) => model.id === this.#model) ?? offered[0]!;
   }
 
   /** The last seq sent to the sockets. */
@@ -200,7 +221,8 @@ export class Session {
       resumed: options.resumed,
       last_seq: this.#deliveredSeq,
       ...(options.resumed ? this.#recentHistory() : {}),
-      model: { provider: this.dependencies.runner.provider, model: this.dependencies.runner.modelId },
+      model: { provider: this.model.provider, model: this.model.model, id: this.model.id },
+      models: this.#offeredModels.map((model) => ({ ...model, current: model.id === this.model.id })),
       turn_in_progress: !this.idle,
     };
     const after = options.after ?? -1;
@@ -240,6 +262,19 @@ export class Session {
   #deliveredRecoveredDone(): { turnSeq: number; frame: ReplayFrame } | null {
     const recovered = this.#recoveredDone;
     return recovered !== null && recovered.frame.seq <= this.#deliveredSeq ? recovered : null;
+  }
+
+  /**
+   * The session has no database row: the first message to be stored calls `create` before
+   * anything of it is written (the row, the seq block and the event need it). Null: it has one.
+   */
+  awaitRow(create: ((from: Replier) => Promise<boolean>) | null): void {
+    this.#createRow = create;
+  }
+
+  /** Whether the session still waits for its first message to get a database row. */
+  get rowless(): boolean {
+    return this.#createRow !== null;
   }
 
   /** Frames go to `mirror` too, from now on (null: no more). */
@@ -302,6 +337,11 @@ export class Session {
 
   async #handleMessage(frame: MessageFrame, from: Replier, account: string | null, afterInterrupt = false): Promise<void> {
     const { limits } = this.dependencies;
+    if (frame.model !== undefined && !this.#offeredModels.some((model) => model.id === frame.model)) {
+      const names = this.#offeredModels.map((model) => model.id).join(', ');
+      from.send(JSON.stringify(new ParleyError('unknown_model', `The model "${frame.model.slice(0, 80)}" is not offered here; pick one of: ${names}.`).toFrame(frame.id)));
+      return;
+    }
     const replacement = messageReplacement(frame, this.#history);
     const rateLimit = afterInterrupt ? allowed : await this.#admitToQuota(account, frame, from);
     if (rateLimit === null) return;
@@ -336,6 +376,10 @@ export class Session {
         await this.whenIdle();
         return this.#handleMessage(frame, from, account, true);
       case 'accept':
+        if (!(await this.#ensureRow(frame, from))) {
+          this.#dispatch({ type: 'not_stored' });
+          return;
+        }
         return this.#storeMessage({ ...frame, content }, replacement, attachments, decision.seq, receivedAt, account);
     }
   }
@@ -394,6 +438,24 @@ export class Session {
   }
 
   /**
+   * The row a rowless session needs before its first message is stored: created here, once an
+   * accepted message is about to be stored, so a refused message (too large, over quota)
+   * leaves no session behind. False: not created or not the sender's (the sender was told).
+   */
+  async #ensureRow(frame: MessageFrame, from: Replier): Promise<boolean> {
+    const create = this.#createRow;
+    if (create === null) return true;
+    try {
+      if (!(await create(from))) return false;
+    } catch (thrown) {
+      from.send(JSON.stringify(toParleyError(thrown, 'storage_unavailable').toFrame(frame.id)));
+      return false;
+    }
+    if (this.#createRow === create) this.#createRow = null;
+    return true;
+  }
+
+  /**
    * Durably, before its ack and before any of the answer is sent (DESIGN.md). The model is
    * asked while the message is being written (start-early.ts) and cancelled if it is not stored.
    */
@@ -420,8 +482,10 @@ export class Session {
     // The model is given the active branch only: never an answer this message replaces.
     const history = activeHistory(item ? [...this.#history, item] : this.#history);
     const olderOmitted = this.#olderHistory;
+    // A message's `model` is the session's pick from now on; the turn answers with it.
+    const model = frame.model ?? this.model.id;
     const stored = this.dependencies.writer.append(event, { deadlineMs: this.dependencies.limits.ackDeadlineMs });
-    const early = startEarly((signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel }));
+    const early = startEarly((signal, onModel) => this.dependencies.runner.runTurn({ history, olderOmitted, signal, onModel, model }));
     try {
       await stored;
     } catch (thrown) {
@@ -435,6 +499,7 @@ export class Session {
     }
     this.#dispatch({ type: 'stored', id: frame.id, seq: ackSeq });
     if (item) this.#history.push(item);
+    if (frame.model !== undefined && frame.model !== this.#model) this.#recordModel(frame.model);
     this.#emitNumbered(ackSeq, {
       type: 'ack',
       ...(frame.id === undefined ? {} : { id: frame.id }),
@@ -444,6 +509,12 @@ export class Session {
     });
     this.#turnAccount = account;
     this.#startTurn(ackSeq, receivedAt, early);
+  }
+
+  /** Off the message's path: a pick that fails to be stored is lost at the next load only. */
+  #recordModel(model: string): void {
+    this.#model = model;
+    this.dependencies.log.setSessionModel?.(this.id, model).catch((error: unknown) => this.dependencies.onWriteError?.(error));
   }
 
   #dispatch(event: AdmissionEvent): AdmissionDecision | null {

@@ -159,6 +159,8 @@ export class Turn {
       },
       ...(ttftMs === null ? {} : { ttft_ms: ttftMs }),
       duration_ms: durationMs,
+      // Which model answered (a fallback's when the pick could not start), as the assistant_message records it.
+      ...(model === null ? {} : { model }),
     });
     return { status, text, finishReason, usage: finalUsage, ttftMs, durationMs, model, ...(error ? { error } : {}) };
   }

@@ -17,7 +17,7 @@ import type { Database, EventPage, SessionPage, SessionRow, SessionStore, Stored
  * The columns a SessionRow and a StoredEvent are read from, named: `*` would also carry the
  * search vectors (migration 005) through the driver, many times the text's size.
  */
-export const sessionColumns = 'session_id, user_id, start_time, end_time, is_active, summary, title, metadata, created_at, updated_at';
+export const sessionColumns = 'session_id, user_id, start_time, end_time, is_active, summary, title, model, metadata, created_at, updated_at';
 const eventColumns = 'id, session_id, event_type, content, metadata, seq, created_at';
 
 export const appendEventsSql = `INSERT INTO session_events (session_id, event_type, content, metadata, seq)
@@ -122,6 +122,20 @@ export function createSessionStore(database: Database): SessionStore {
       );
       const row = firstRow(rows, 'openSession');
       return { session: toSessionRow(row), created: row.created === true };
+    },
+
+    async reopenSession(sessionId) {
+      const rows = await database.query(
+        `UPDATE sessions SET is_active = true, end_time = NULL, finalize_due_at = NULL
+         WHERE session_id = $1
+         RETURNING ${sessionColumns}`,
+        [sessionId],
+      );
+      return rows[0] ? toSessionRow(rows[0]) : null;
+    },
+
+    async setSessionModel(sessionId, model) {
+      await database.query(`UPDATE sessions SET model = $2 WHERE session_id = $1 AND model IS DISTINCT FROM $2`, [sessionId, model]);
     },
 
     async getSession(sessionId) {
@@ -324,6 +338,7 @@ export function toSessionRow(row: Record<string, unknown>): SessionRow {
     is_active: row.is_active === true,
     summary: textOrNull(row.summary),
     title: textOrNull(row.title),
+    model: textOrNull(row.model),
     metadata: toObject(row.metadata),
     created_at: toIsoTime(row.created_at),
     updated_at: toIsoTime(row.updated_at),

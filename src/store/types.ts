@@ -72,6 +72,8 @@ export interface SessionRow {
   summary: string | null;
   /** Written by the model after the first turn, or set by the user (who always wins). */
   title: string | null;
+  /** The model its user picked (`provider:model`, LLM_MODELS); null: the default. */
+  model: string | null;
   metadata: Record<string, unknown>;
   created_at: string;
   updated_at: string;
@@ -111,7 +113,14 @@ export interface SessionStore {
    * owner (`user_id`) is given once: a session that has one keeps it, whoever opens it later.
    */
   openSession(sessionId: string, userId: string | null): Promise<{ session: SessionRow; created: boolean }>;
+  /**
+   * Reopens a session that exists (active again, no end time, no pending finalize); null, and
+   * nothing written, when there is none (a new id gets its row with its first message).
+   */
+  reopenSession(sessionId: string): Promise<SessionRow | null>;
   getSession(sessionId: string): Promise<SessionRow | null>;
+  /** Records the model the session's user picked (`provider:model`). */
+  setSessionModel(sessionId: string, model: string): Promise<void>;
   listSessions(options: { limit: number; cursor?: string; userId?: string }): Promise<SessionPage>;
   /** All events of a session in order (seq, then id). */
   loadEvents(sessionId: string): Promise<StoredEvent[]>;

@@ -70,6 +70,13 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
   const describeSocket = ({ first, closeCode }: SocketOutcome) =>
     first.type === 'session' ? 'session' : `${first.type === 'error' ? first.code : first.type} ${closeCode}`;
   const ownIds = new Set(['alice-chat', 'bob-chat']);
+  /** A session's row comes with its first message: this one is sent and answered. */
+  const firstMessage = async (url: string) => {
+    const client = TestClient.open(url);
+    await client.waitFor('session');
+    await client.ask('what is 2+2?');
+    await client.close();
+  };
 
   it('answers every route and the socket for each caller as CONTRACT.md says', async () => {
     const table: Record<string, unknown> = {};
@@ -146,7 +153,7 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
 
   it("takes the user from the token and ignores a user_id in the URL", async () => {
     const sessionId = `named-${randomUUID()}`;
-    expect(describeSocket(await socketOutcome(socketUrl(sessionId, credentials.alice, '&user_id=bob')))).toBe('session');
+    await firstMessage(socketUrl(sessionId, credentials.alice, '&user_id=bob'));
     expect((await get(`/api/sessions/${sessionId}`, credentials.alice)).json()).toMatchObject({ user_id: 'alice' });
     expect((await get(`/api/sessions/${sessionId}`, credentials.bob)).statusCode).toBe(404);
     const bobsList = (await get('/api/sessions?user_id=alice', credentials.bob)).json<{ sessions: Array<{ user_id: string }> }>();
@@ -155,7 +162,7 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
 
   it("lets an operator open a session for a user, who then owns it, and filter the list by user", async () => {
     const sessionId = `for-carol-${randomUUID()}`;
-    expect(describeSocket(await socketOutcome(socketUrl(sessionId, apiToken, '&user_id=carol')))).toBe('session');
+    await firstMessage(socketUrl(sessionId, apiToken, '&user_id=carol'));
     const carol = await signWithSecret(secret, claims({ sub: 'carol' }));
     expect((await get(`/api/sessions/${sessionId}`, carol)).json()).toMatchObject({ session_id: sessionId, user_id: 'carol' });
     const filtered = (await get('/api/sessions?user_id=carol', apiToken)).json<{ sessions: Array<{ session_id: string }> }>();
@@ -168,17 +175,21 @@ describe.each(serverDatabaseVariants)('users and access on $kind', (variant) => 
     expect(await server.app.parley.store.getSession('alice-chat')).toMatchObject({ user_id: 'alice' });
   });
 
-  it('gives a new id to exactly one of two users who open it at the same moment', async () => {
+  it('gives a new id to exactly one of two users who send their first message at the same moment', async () => {
     for (let round = 0; round < 5; round += 1) {
       const sessionId = `race-${randomUUID()}`;
-      const [alice, bob] = await Promise.all([
-        socketOutcome(socketUrl(sessionId, credentials.alice)),
-        socketOutcome(socketUrl(sessionId, credentials.bob)),
-      ]);
-      const outcomes = [describeSocket(alice), describeSocket(bob)];
-      expect(outcomes.sort()).toStrictEqual(['forbidden 1008', 'session']);
-      const winner = describeSocket(alice) === 'session' ? 'alice' : 'bob';
+      // The session exists from its first message (issue 15): both may open the unused id.
+      const alice = TestClient.open(socketUrl(sessionId, credentials.alice));
+      const bob = TestClient.open(socketUrl(sessionId, credentials.bob));
+      await Promise.all([alice.waitFor('session'), bob.waitFor('session')]);
+      for (const client of [alice, bob]) client.send({ type: 'message', content: 'what is 2+2?' });
+      const outcome = (client: TestClient) =>
+        Promise.race([client.waitFor('done').then(() => 'answered'), client.closed().then((code) => `${client.frames.find((frame) => frame.type === 'error' && frame.code === 'forbidden') ? 'forbidden' : 'other'} ${code}`)]);
+      const outcomes = await Promise.all([outcome(alice), outcome(bob)]);
+      expect([...outcomes].sort()).toStrictEqual(['answered', 'forbidden 1008']);
+      const winner = outcomes[0] === 'answered' ? 'alice' : 'bob';
       expect(await server.app.parley.store.getSession(sessionId)).toMatchObject({ user_id: winner });
+      await Promise.all([alice.close(), bob.close()]);
     }
   });
 

@@ -140,7 +140,10 @@ describe.each(storages)('uploads stored in $name', ({ variant, filesDir }) => {
     expect((await downloadFile(server.httpUrl, 'bob-1', mine.body.file_id!, bob)).status).toBe(404);
     expect((await downloadFile(server.httpUrl, 'alice-2', mine.body.file_id!, alice)).status).toBe(404);
     expect((await downloadFile(server.httpUrl, 'alice-1', mine.body.file_id!)).status).toBe(401);
-    expect((await uploadFile(server.httpUrl, 'nobody-has-this', { name: 'x.txt', bytes: Buffer.from('x') }, alice)).status).toBe(404);
+    // A file attached before a new session's first message creates the session, for its uploader (issue 15).
+    expect((await uploadFile(server.httpUrl, 'nobody-had-this', { name: 'x.txt', bytes: Buffer.from('x') }, alice)).status).toBe(201);
+    expect(await server.app.parley.store.getSession('nobody-had-this')).toMatchObject({ user_id: 'alice' });
+    expect((await uploadFile(server.httpUrl, 'nobody-had-this', { name: 'y.txt', bytes: Buffer.from('y') }, bob)).status).toBe(404);
   });
 
   it('stores the same bytes once per owner, and answers another owner as if they were new', async () => {

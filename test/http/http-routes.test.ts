@@ -86,6 +86,8 @@ describe('/api/sessions', () => {
     const ids = ['page-a', 'page-b', 'page-c', 'page-d', 'page-e'];
     for (const id of ids) {
       const client = await TestClient.connect(server.wsUrl, id, { user_id: 'pager' });
+      // A session exists from its first message.
+      await client.ask('hello');
       await client.close();
     }
     const seen: string[] = [];

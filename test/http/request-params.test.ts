@@ -64,6 +64,7 @@ describe('user_id', () => {
     expect(readUserIdParam(undefined)).toStrictEqual({ userId: null });
     expect(readUserIdParam('é'.repeat(257))).toStrictEqual({ problem: 'user_id is longer than 256 characters' });
     const client = await TestClient.connect(server.wsUrl, 'user-id-plain', { user_id: 'Zoë Ünver' });
+    await client.ask('hello');
     await client.close();
     expect((await server.app.inject({ url: '/api/sessions/user-id-plain' })).json()).toMatchObject({ user_id: 'Zoë Ünver' });
   });

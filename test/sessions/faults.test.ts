@@ -57,6 +57,8 @@ describe('a dead database', () => {
         return endless(signal);
       }),
     });
+    // The session exists (a new one's first message would need the database for its row before the model is asked).
+    await server.app.parley.store.openSession('dead-db-early', null);
     const client = await TestClient.connect(server.wsUrl, 'dead-db-early');
     await server.app.parley.database.close();
     client.send({ type: 'message', content: 'are you there?', id: 'lost-2' });

@@ -51,7 +51,7 @@ describe.each(providers)('through $name', (provider) => {
     fake = await provider.start();
     server = await startServer(provider.settings(fake));
     const client = await TestClient.connect(server.wsUrl, `e2e-${provider.name}`);
-    expect(client.session.model).toStrictEqual(provider.model);
+    expect(client.session.model).toStrictEqual({ ...provider.model, id: `${provider.model.provider}:${provider.model.model}` });
 
     const frames = await client.ask('what is 12*(3+4)?');
     // Tokens that arrive in one read may be merged into fewer frames; the text is whole.

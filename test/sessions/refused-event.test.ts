@@ -63,9 +63,10 @@ describe.each(serverDatabaseVariants)('an event the database refuses, on $kind',
   });
 
   it('is logged as write_failed and its session told, while the other sessions in its batch are written', async () => {
-    const [first, poisoned, second, third] = await Promise.all(
-      ['batch-first', 'batch-poisoned', 'batch-second', 'batch-third'].map((sessionId) => TestClient.connect(server.wsUrl, sessionId)),
-    );
+    const ids = ['batch-first', 'batch-poisoned', 'batch-second', 'batch-third'];
+    // The sessions exist before the lock (a new one's row would wait behind it: PGlite runs one statement at a time).
+    for (const sessionId of ids) await server.app.parley.store.openSession(sessionId, null);
+    const [first, poisoned, second, third] = await Promise.all(ids.map((sessionId) => TestClient.connect(server.wsUrl, sessionId)));
     const lock = holdWrites(server.app.parley.database);
     await lock.held;
     first!.send({ type: 'message', content: 'written before', id: 'f1' });
@@ -128,6 +129,7 @@ describe.each(serverDatabaseVariants)('an event the database refuses, on $kind',
 
   it('answers /health with 503 while a write has waited longer than ACK_TIMEOUT_MS, and 200 once it is written', async () => {
     const stalling = await startServer({ ...database.settings, ACK_TIMEOUT_MS: '300' }, { runner: echoRunner });
+    await stalling.app.parley.store.openSession('stalled-health', null);
     const client = await TestClient.connect(stalling.wsUrl, 'stalled-health');
     const lock = holdWrites(stalling.app.parley.database);
     await lock.held;

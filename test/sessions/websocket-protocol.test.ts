@@ -23,7 +23,8 @@ describe('connecting', () => {
       session_id: client.session.session_id,
       resumed: false,
       last_seq: 0,
-      model: { provider: 'offline', model: 'parley-offline' },
+      model: { provider: 'offline', model: 'parley-offline', id: 'offline:parley-offline' },
+      models: [{ id: 'offline:parley-offline', provider: 'offline', model: 'parley-offline', current: true }],
       turn_in_progress: false,
     });
     await client.close();

@@ -44,6 +44,8 @@ describe.each(serverDatabaseVariants)('titles, rename, export and delete on $kin
 
   it('keeps the title the owner chose: the model never writes over it', async () => {
     const client = await TestClient.connect(server.wsUrl, 'named-by-owner');
+    // The session exists before its first message, as a file attached first makes it (issue 15).
+    await server.app.parley.store.openSession('named-by-owner', null);
     const renamed = await rename('named-by-owner', { title: '  Recipe maths  ' });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json()).toMatchObject({ session_id: 'named-by-owner', title: 'Recipe maths' });
@@ -56,7 +58,9 @@ describe.each(serverDatabaseVariants)('titles, rename, export and delete on $kin
   });
 
   it('refuses a bad title with a 400 that says why, and takes one of exactly 120 characters', async () => {
-    await TestClient.connect(server.wsUrl, 'rename-checks').then((client) => client.close());
+    const client = await TestClient.connect(server.wsUrl, 'rename-checks');
+    await client.ask('hello');
+    await client.close();
     const refusals: Array<[unknown, RegExp]> = [
       [{}, /title/],
       [{ title: '' }, /empty/],

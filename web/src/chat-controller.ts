@@ -68,7 +68,7 @@ export class ChatController {
       this.store.dispatch({ type: 'send', id, content, attachments, queued: true });
       return;
     }
-    const turn = this.#client.send(content, { interrupt, attachments: attachments.map((attachment) => attachment.file_id) });
+    const turn = this.#client.send(content, { interrupt, attachments: attachments.map((attachment) => attachment.file_id), ...this.#pickedModel() });
     this.store.dispatch({ type: 'send', id: turn.id, content, attachments });
   }
 
@@ -90,7 +90,7 @@ export class ChatController {
       if (next === null) return;
       this.#outbox = rest;
       this.store.dispatch({ type: 'dequeue', id: next.id });
-      this.#client.send(next.content, { id: next.id, attachments: next.attachments.map((attachment) => attachment.file_id) });
+      this.#client.send(next.content, { id: next.id, attachments: next.attachments.map((attachment) => attachment.file_id), ...this.#pickedModel() });
     });
   }
 
@@ -101,7 +101,7 @@ export class ChatController {
   regenerate(seq: number): void {
     const original = this.store.state.turns.find((turn) => turn.user?.seq === seq)?.user;
     if (!original) return;
-    const turn = this.#client.send('', { regenerate: seq });
+    const turn = this.#client.send('', { regenerate: seq, ...this.#pickedModel() });
     const attachments = original.attachments ?? [];
     this.store.dispatch({ type: 'send', id: turn.id, content: original.content, attachments, replaces: { kind: 'regenerate', seq } });
   }
@@ -111,7 +111,7 @@ export class ChatController {
     const original = this.store.state.turns.find((turn) => turn.user?.seq === seq)?.user;
     if (!original) return;
     const attachments = original.attachments ?? [];
-    const turn = this.#client.send(content, { editOf: seq, attachments: attachments.map((attachment) => attachment.file_id) });
+    const turn = this.#client.send(content, { editOf: seq, attachments: attachments.map((attachment) => attachment.file_id), ...this.#pickedModel() });
     this.store.dispatch({ type: 'send', id: turn.id, content, attachments, replaces: { kind: 'edit', seq } });
   }
 
@@ -125,7 +125,19 @@ export class ChatController {
       attachments: (turn.user.attachments ?? []).map((attachment) => attachment.file_id),
       ...(replaces?.kind === 'regenerate' ? { regenerate: replaces.seq } : {}),
       ...(replaces?.kind === 'edit' ? { editOf: replaces.seq } : {}),
+      ...this.#pickedModel(),
     });
+  }
+
+  /** The header's model picker: the next message carries the pick, and the session keeps it. */
+  pickModel(id: string): void {
+    this.store.dispatch({ type: 'pick-model', id });
+  }
+
+  /** The model to name in a message: only when the server offers a choice. */
+  #pickedModel(): { model?: string } {
+    const { model, models } = this.store.state;
+    return models.length > 1 && model?.id !== undefined ? { model: model.id } : {};
   }
 
   cancel(): void {

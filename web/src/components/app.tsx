@@ -14,6 +14,7 @@ import { ConnectionBanner } from '../connection/connection-banner.js';
 import { EmptyState } from './empty-state.js';
 import { ExportMenu } from './export-menu.js';
 import { ModelNote } from './model-note.js';
+import { ModelPicker } from './model-picker.js';
 import { SessionDetails } from './session-details.js';
 import { SessionList } from './session-list.js';
 import { SearchBox } from '../search/search-box.js';
@@ -69,15 +70,17 @@ export function App({ auth, view }: Props) {
   const sessions = useSessionList();
   useScrollToSeq(controller, state, searchTarget, () => setSearchTarget(null));
 
+  // A session exists once it holds a message (issue 15): an unused id is not asked about.
+  const stored = state.loaded && state.lastSeq > 0;
   useEffect(() => {
     let current = true;
     setDetails(null);
-    if (createdHere.has(sessionId)) return;
+    if (createdHere.has(sessionId) || !stored) return;
     getSession(sessionId).then((found) => current && setDetails(found), () => undefined);
     return () => {
       current = false;
     };
-  }, [sessionId]);
+  }, [sessionId, stored]);
 
   // A finished turn may have created this session or changed its length: refresh the list.
   const wasAnswering = useRef(false);
@@ -191,7 +194,9 @@ export function App({ auth, view }: Props) {
             <span aria-hidden="true">☰</span>
           </button>
           <h1 class="title" title={title}>{title}</h1>
-          {state.model ? (
+          {state.models.length > 1 ? (
+            <ModelPicker models={state.models} current={state.model?.id} onPick={(id) => controller.pickModel(id)} />
+          ) : state.model ? (
             <span class="model" title="The model answering">
               {state.model.provider} · {state.model.model}
             </span>

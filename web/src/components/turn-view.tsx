@@ -70,9 +70,10 @@ export class TurnView extends Component<Props> {
                 {errorWords(turn.error.code, turn.error.retryAfterS)}
               </p>
             ) : null}
-            {statusWord || turn.measures ? (
+            {statusWord || turn.measures || turn.model ? (
               <footer class="turn-footer">
                 {statusWord ? <span class={`turn-badge badge-${turn.status}`}>{statusWord}</span> : null}
+                {turn.model ? <span class="turn-model" title="The model that answered">{turn.model}</span> : null}
                 {turn.measures ? <Measures turn={turn} /> : null}
               </footer>
             ) : null}

@@ -17,7 +17,9 @@ export type ChatAction =
   | { type: 'older-loading' }
   /** They came: whole turns before the oldest the page holds; `more`: older ones still exist. */
   | { type: 'older-loaded'; history: HistoryItem[]; more: boolean }
-  | { type: 'older-failed' };
+  | { type: 'older-failed' }
+  /** The user picked a model in the header: the next message carries it. */
+  | { type: 'pick-model'; id: string };
 
 /**
  * The page's whole protocol logic: frames and user actions in, view state out. Pure, so
@@ -66,6 +68,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return applyOlder(state, action.history, action.more);
     case 'older-failed':
       return { ...state, olderTurns: 'failed' };
+    case 'pick-model': {
+      const picked = state.models.find((option) => option.id === action.id);
+      return picked ? { ...state, model: picked } : state;
+    }
   }
 }
 
@@ -201,6 +207,7 @@ function applySession(state: ChatState, frame: SessionFrame): ChatState {
     connection: 'live',
     loaded: true,
     model: frame.model,
+    models: (frame.models ?? []).map(({ id, provider, model }) => ({ id, provider, model })),
     turns,
     lastSeq: serverForgot ? historySeq : Math.max(state.lastSeq, historySeq),
     turnInProgress: frame.turn_in_progress,
@@ -255,6 +262,7 @@ function finishTurn(turn: ChatTurn, frame: DoneFrame): ChatTurn {
     status: statusForFinish(frame.finish_reason),
     parts: turn.parts.map((part) => (part.kind === 'tool' && !part.finished ? { ...part, finished: true } : part)),
     measures,
+    ...(frame.model === undefined ? {} : { model: frame.model }),
   };
 }
 

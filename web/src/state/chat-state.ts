@@ -74,6 +74,15 @@ export interface ChatTurn {
   status: TurnStatus;
   error?: TurnError;
   measures?: TurnMeasures;
+  /** The model that answered (the `done` frame, or the history after a reload). */
+  model?: string;
+}
+
+/** A model the session may pick (the `session` frame's `models`). */
+export interface ModelOption {
+  id: string;
+  provider: string;
+  model: string;
 }
 
 /** An error not about a turn (a refused frame, the server going away). */
@@ -85,7 +94,9 @@ export interface ChatState {
   sessionId: string;
   connection: ConnectionStatus;
   /** Which model answers, from the `session` frame. */
-  model: { provider: string; model: string } | null;
+  model: { provider: string; model: string; id?: string } | null;
+  /** The models the user may pick, the default first; the picker shows when there is more than one. */
+  models: ModelOption[];
   /** False until the first `session` frame: the page shows it is loading the conversation. */
   loaded: boolean;
   turns: ChatTurn[];
@@ -111,6 +122,7 @@ export function initialChatState(sessionId: string): ChatState {
     sessionId,
     connection: 'connecting',
     model: null,
+    models: [],
     loaded: false,
     turns: [],
     lastSeq: -1,

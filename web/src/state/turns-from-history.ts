@@ -54,6 +54,7 @@ export function turnsFromHistory(history: readonly HistoryItem[]): ChatTurn[] {
         const measures = measuresOf(item);
         if (measures) turn.measures = measures;
         if (item.error_code !== undefined) turn.error = { code: item.error_code, message: item.error_message ?? '', past: true };
+        if (item.model !== undefined) turn.model = item.model;
         for (const part of turn.parts) if (part.kind === 'tool') part.finished = true;
         current = undefined;
         break;

@@ -11,6 +11,7 @@ const words: Record<string, string> = {
   voice_unavailable: 'The server has no speech service for this. Reload the page.',
   voice_error: 'The speech service failed. Try again.',
   voice_timeout: 'The speech service took too long. Try again.',
+  unknown_model: 'The server no longer offers the model picked for this session. Pick another one and send again.',
   turn_in_progress: 'An answer is still being written. Stop it first, or send again to interrupt it.',
   rate_limited: 'Too many messages in a short time. Wait a moment, then try again.',
   quota_exceeded: "Today's model quota is used up. It renews at midnight UTC.",
