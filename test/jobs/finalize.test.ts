@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
+import { migratedDataDir } from '../support/pglite-template.js';
 import { eventually } from '../support/eventually.js';
 
 let counter = 0;
@@ -99,7 +100,7 @@ describe('finalize after the last socket leaves', () => {
 describe('crash recovery', () => {
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'parley-crash-'));
+    dataDir = await migratedDataDir('parley-crash-');
   });
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });

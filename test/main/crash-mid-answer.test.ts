@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryItem, ServerFrame } from '../../src/protocol/index.js';
 import { freePort, killServerProcesses, startServerProcess } from '../support/server-process.js';
+import { migratedDataDir } from '../support/pglite-template.js';
 import { TestClient } from '../support/test-client.js';
 
 /** Where the killed server keeps its data: a PGlite folder, or a PostgreSQL schema of its own. */
@@ -20,7 +21,7 @@ const pglite = (): Storage => {
   return {
     kind: 'pglite',
     async environment() {
-      dataDir = await mkdtemp(join(tmpdir(), 'parley-crash-'));
+      dataDir = await migratedDataDir('parley-crash-');
       return { DATA_DIR: dataDir };
     },
     dispose: async () => {

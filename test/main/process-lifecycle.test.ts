@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, killServerProcesses, startServerProcess } from '../support/server-process.js';
+import { migratedDataDir } from '../support/pglite-template.js';
 import { TestClient } from '../support/test-client.js';
 
 describe('the server process', () => {
   let dataDir: string;
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'parley-process-'));
+    dataDir = await migratedDataDir('parley-process-');
   });
   afterAll(async () => {
     killServerProcesses();

@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/store/open-database.js';
 import { createSessionStore } from '../../src/store/session-store.js';
 import { startServer } from '../support/start-server.js';
 import { TestClient } from '../support/test-client.js';
+import { migratedDataDir } from '../support/pglite-template.js';
 import { endless, failAfterTokens, flood, scriptedRunner } from '../support/scripted-runner.js';
 
 describe('a failing model', () => {
@@ -105,7 +106,7 @@ describe('a slow client', () => {
 
 describe('shutdown', () => {
   it('cancels a turn that outlives the timeout, stores it as interrupted and closes sockets with 1001', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'parley-shutdown-'));
+    const dataDir = await migratedDataDir('parley-shutdown-');
     const server = await startServer({ SHUTDOWN_TIMEOUT_MS: '100', DATA_DIR: dataDir }, { runner: scriptedRunner((signal) => endless(signal)) });
     const client = await TestClient.connect(server.wsUrl, 'shutdown-turn');
     client.send({ type: 'message', content: 'go on forever' });

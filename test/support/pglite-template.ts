@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { migrate } from '../../src/store/migrate.js';
 import { PgliteDatabase } from '../../src/store/pglite-database.js';
@@ -26,4 +28,15 @@ export async function openTemplateDatabase(): Promise<PgliteDatabase> {
   const database = await PgliteDatabase.open('memory://', dump.length > 0 ? { fromDump: dump } : {});
   await migrate(database);
   return database;
+}
+
+/**
+ * A new PGlite data directory, migrated: a copy of the run's (global-setup.ts), so a test
+ * whose server keeps its data on disk skips initdb. Empty outside vitest's global setup.
+ */
+export async function migratedDataDir(prefix: string): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const template = inject('pgliteDataDirTemplate');
+  if (template) await cp(template, dataDir, { recursive: true });
+  return dataDir;
 }

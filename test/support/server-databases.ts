@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import postgres from 'postgres';
-import { inject } from 'vitest';
-import './pglite-template.js';
+import { migratedDataDir } from './pglite-template.js';
 
 /**
  * Where a whole server keeps its data in a test: PGlite in a temporary directory (so a
@@ -25,10 +22,7 @@ export interface ServerDatabaseVariant {
 const pglite: ServerDatabaseVariant = {
   kind: 'pglite',
   async create() {
-    const dataDir = await mkdtemp(join(tmpdir(), 'parley-server-'));
-    // A copy of the run's migrated directory: the server under test opens it as its own.
-    const template = inject('pgliteDataDirTemplate');
-    if (template) await cp(template, dataDir, { recursive: true });
+    const dataDir = await migratedDataDir('parley-server-');
     return { settings: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
   },
 };

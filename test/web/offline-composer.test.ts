@@ -10,6 +10,7 @@ import { loadSettings } from '../../src/config.js';
 import { freePort } from '../support/server-process.js';
 import { answerOf, screenshot, sendMessage, sessionIdOf, waitForTurnEnd } from './support/chat-page.js';
 import { buildWebPage } from './support/build-web-page.js';
+import { migratedDataDir } from '../support/pglite-template.js';
 import { hasChromium, launchChromium } from './support/launch-chromium.js';
 
 /** A long offline answer: at 20 ms a piece it streams for a few seconds. */
@@ -88,7 +89,7 @@ describe.runIf(hasChromium)('the composer while the connection is down', () => {
 
   beforeAll(async () => {
     await buildWebPage();
-    dataDir = await mkdtemp(join(tmpdir(), 'parley-offline-composer-'));
+    dataDir = await migratedDataDir('parley-offline-composer-');
     port = await freePort();
     await startServer();
     browser = await launchChromium();
