@@ -368,7 +368,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     search.indexer.start();
   });
   app.addHook('onClose', async () => {
-    await titles.stop();
+    // Every step bounded: a model or embedding call that ignores its abort must not hold the exit.
+    await waitAtMost(titles.stop(), settings.SHUTDOWN_TIMEOUT_MS);
     // Side by side and bounded: a finalize in progress waits for the writer's flush, which a
     // database that cannot be written never gives; closing the writer ends that wait.
     const [, left] = await Promise.all([
@@ -379,7 +380,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // After the events: a finished turn's checkpoint is dropped once its answer is stored.
     const progressLeft = await progress.close(settings.SHUTDOWN_TIMEOUT_MS);
     if (progressLeft > 0) app.log.error({ left: progressLeft }, 'session progress could not be written before shutdown');
-    await search.indexer.stop();
+    await waitAtMost(search.indexer.stop(), settings.SHUTDOWN_TIMEOUT_MS);
     await hub.releaseLeases();
     await cluster?.stop();
     await files.close();

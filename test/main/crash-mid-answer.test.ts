@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryItem, ServerFrame } from '../../src/protocol/index.js';
