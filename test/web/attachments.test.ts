@@ -21,14 +21,17 @@ async function fireWithFiles(page: Page, selector: string, eventType: 'drop' | '
   })()`);
 }
 
-/** The natural width of the image at `selector` once it has loaded. */
+/**
+ * The natural width of the image at `selector` once it has loaded. A function evaluated on the
+ * element, not a polled string: the page's CSP forbids the eval that polling a string needs.
+ */
 async function loadedImageWidth(page: Page, selector: string): Promise<unknown> {
-  const query = JSON.stringify(selector);
-  const handle = await page.waitForFunction(`(() => {
-    const image = document.querySelector(${query});
-    return image !== null && image.complete && image.naturalWidth > 0 ? image.naturalWidth : false;
-  })()`);
-  return handle.jsonValue();
+  type Image = { complete: boolean; naturalWidth: number; addEventListener(type: string, listener: () => void, options: { once: boolean }): void };
+  return page.locator(selector).first().evaluate((image: Image) =>
+    image.complete && image.naturalWidth > 0
+      ? image.naturalWidth
+      : new Promise<number>((resolve) => image.addEventListener('load', () => resolve(image.naturalWidth), { once: true })),
+  );
 }
 
 describe.runIf(hasChromium)('attachments in the chat page', () => {

@@ -102,7 +102,7 @@ describe.runIf(hasChromium)('voice on the page, through the server\'s speech ser
     expect(speechInputs(audio).slice(before)).toStrictEqual(spokenAnswer);
     expect(await turn.getAttribute('data-status')).toBe('complete');
     expect(fixture.pageErrors).toStrictEqual([]);
-  });
+  }, 120_000);
 
   it('stops reading with Esc, and asks for no more of the answer', async () => {
     const page = await fixture.open('/');
