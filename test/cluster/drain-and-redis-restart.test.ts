@@ -1,9 +1,9 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
-import type { ServerFrame } from '../../src/protocol/index.js';
 import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
 import { freePort, killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { TestClient } from '../support/test-client.js';
 import { startDisposableRedis, type DisposableRedis } from '../support/disposable-redis.js';
+import { numberedFrames } from '../support/numbered-frames.js';
 import { describeWithRedis } from '../support/test-redis.js';
 
 /**
@@ -49,8 +49,6 @@ async function cluster(redisUrl: string): Promise<{ a: Instance; b: Instance }> 
   return { a, b };
 }
 
-/** The numbered frames of the conversation: not the `session` frame, nor `title` notices, which come when they are written. */
-const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session' && frame.type !== 'title');
 const lastSeq = (client: TestClient): number => Math.max(...client.frames.map((frame) => ('seq' in frame ? (frame.seq ?? 0) : 0)));
 
 afterEach(async () => {
@@ -75,14 +73,14 @@ describeWithRedis('operating several instances', () => {
     expect(await onA.closed()).toBe(1001);
     expect(await a.process.exited).toBe(0);
     await onB.waitFor('done');
-    expect(withoutSession(onB)).toStrictEqual(withoutSession(onA));
+    expect(numberedFrames(onB)).toStrictEqual(numberedFrames(onA));
 
     // The client of the drained instance comes back on the other one where it left off.
     const back = await TestClient.connect(b.wsUrl, 'drained', { after: lastSeq(onA) });
     expect(back.session.turn_in_progress).toBe(false);
     const history = back.session.history ?? [];
     expect(history.filter((item) => item.type === 'assistant_message')).toHaveLength(1);
-    expect(history.find((item) => item.type === 'assistant_message')).toMatchObject({ content: TestClient.text(withoutSession(onA)) });
+    expect(history.find((item) => item.type === 'assistant_message')).toMatchObject({ content: TestClient.text(numberedFrames(onA)) });
     const next = await back.ask('what is 7*6?', { id: 'after-drain' });
     expect(TestClient.text(next)).toContain('42');
     await onB.waitFor('done', (frame) => frame.seq > done.seq);
@@ -114,7 +112,7 @@ describeWithRedis('operating several instances', () => {
     expect(doneOnA.finish_reason).toBe('stop');
     const doneOnB = await onB.waitFor('done', () => true, 0, 20_000);
     expect(doneOnB).toStrictEqual(doneOnA);
-    const turn = (client: TestClient) => withoutSession(client).filter((frame) => frame.type !== 'error');
+    const turn = (client: TestClient) => numberedFrames(client).filter((frame) => frame.type !== 'error');
     expect(turn(onB)).toStrictEqual(turn(onA));
 
     // Without restarting Parley: the follower's next message runs, and both sockets see it.

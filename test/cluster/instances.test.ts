@@ -3,6 +3,7 @@ import type { ServerFrame } from '../../src/protocol/index.js';
 import { serverDatabaseVariants, type ServerDatabase } from '../support/server-databases.js';
 import { freePort, killServerProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { TestClient } from '../support/test-client.js';
+import { numberedFrames } from '../support/numbered-frames.js';
 import { createTestRedis, describeWithRedis, type TestRedis } from '../support/test-redis.js';
 
 /**
@@ -18,8 +19,6 @@ interface Instance {
   httpUrl: string;
 }
 
-/** The numbered frames of the conversation: not the `session` frame, nor `title` notices, which come when they are written. */
-const withoutSession = (client: TestClient): ServerFrame[] => client.frames.filter((frame) => frame.type !== 'session' && frame.type !== 'title');
 const seqOf = (frame: ServerFrame): number => ('seq' in frame ? (frame.seq ?? -1) : -1);
 
 async function startInstance(environment: Record<string, string>): Promise<Instance> {
@@ -85,12 +84,12 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     await onC.ask('what is 6*7?', { id: 'q-2' });
     const bothAnswered = (client: TestClient) => expect(client.frames.filter((frame) => frame.type === 'done')).toHaveLength(2);
     await until(() => [onA, onB, onC].forEach(bothAnswered));
-    expect(withoutSession(onA)).toStrictEqual(withoutSession(onB));
-    expect(withoutSession(onC)).toStrictEqual(withoutSession(onB));
-    const numbers = withoutSession(onB).map(seqOf);
+    expect(numberedFrames(onA)).toStrictEqual(numberedFrames(onB));
+    expect(numberedFrames(onC)).toStrictEqual(numberedFrames(onB));
+    const numbers = numberedFrames(onB).map(seqOf);
     expect(numbers).toStrictEqual([...numbers].sort((x, y) => x - y));
     expect(new Set(numbers).size).toBe(numbers.length);
-    expect(TestClient.text(withoutSession(onA))).toContain('42');
+    expect(TestClient.text(numberedFrames(onA))).toContain('42');
     const titles = await Promise.all([onA, onB, onC].map((client) => client.waitFor('title')));
     expect(new Set(titles.map((frame) => frame.title))).toStrictEqual(new Set(['Tell me about yourself']));
     expect(await metric(a, 'parley_forwarded_messages_total')).toBe(0);
@@ -109,7 +108,7 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
       onB.waitFor('ack', (frame) => frame.id === 'from-b').then(() => 'ack', () => 'none'),
     ].map((answer) => Promise.race([answer, new Promise((resolve) => setTimeout(() => resolve('none'), 3_000))])));
     await onA.waitFor('done');
-    const acks = withoutSession(onA).filter((frame) => frame.type === 'ack');
+    const acks = numberedFrames(onA).filter((frame) => frame.type === 'ack');
     expect(acks).toHaveLength(1);
     const errors = [...onA.frames, ...onB.frames].filter((frame) => frame.type === 'error');
     expect(errors).toHaveLength(1);
@@ -136,8 +135,8 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     expect(lateOnC.session.turn_in_progress).toBe(true);
     await onA.waitFor('done');
     await lateOnC.waitFor('done');
-    const full = withoutSession(onA);
-    expect(withoutSession(lateOnC)).toStrictEqual(full.filter((frame) => seqOf(frame) > after));
+    const full = numberedFrames(onA);
+    expect(numberedFrames(lateOnC)).toStrictEqual(full.filter((frame) => seqOf(frame) > after));
     expect(seqOf(full[0]!)).toBe(ack.seq);
     onA.socket.close();
     lateOnC.socket.close();
@@ -155,7 +154,7 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     expect(TestClient.text(next)).toContain('8');
     expect(await metric(b, 'parley_forwarded_messages_total')).toBe(forwardedBefore);
     // One conversation throughout: numbering went on, and the repeated id is still known.
-    const seqs = withoutSession(onB).map(seqOf);
+    const seqs = numberedFrames(onB).map(seqOf);
     expect(seqs).toStrictEqual([...seqs].sort((x, y) => x - y));
     const from = onB.frames.length;
     onB.send({ type: 'message', content: 'again', id: 'before-move' });
@@ -196,8 +195,8 @@ describeWithRedis('three instances sharing PostgreSQL and Redis', () => {
     expect(Date.now() - killedAt).toBeLessThan(15_000);
     expect(doneOnB).toMatchObject({ finish_reason: 'interrupted' });
     expect(doneOnC).toStrictEqual(doneOnB);
-    expect(withoutSession(onC)).toStrictEqual(withoutSession(onB));
-    const seenText = TestClient.text(withoutSession(onB));
+    expect(numberedFrames(onC)).toStrictEqual(numberedFrames(onB));
+    const seenText = TestClient.text(numberedFrames(onB));
 
     // The next message works on a surviving instance; the cut answer is in the history.
     const next = await onC.ask('what is 5+5?', { id: 'after-crash' });
